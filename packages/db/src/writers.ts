@@ -21,6 +21,7 @@ export interface BatchWriterOptions {
  */
 export class BatchWriter<R extends { ts: Date }> {
   private buf: R[] = []
+  private waiters: (() => void)[] = []
   private timer: NodeJS.Timeout | null = null
   private flushing: Promise<void> | null = null
   private readonly sql: string
@@ -51,6 +52,14 @@ export class BatchWriter<R extends { ts: Date }> {
     else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.intervalMs)
   }
 
+  /** Like push(), and resolves once the row is in the database (for acknowledging only what is durable). */
+  pushAndWait(row: R): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve)
+      this.push(row)
+    })
+  }
+
   /** a background flush; its failure is reported through onError and retried, never thrown */
   private kick(): void {
     this.flush().catch(() => {})
@@ -65,11 +74,17 @@ export class BatchWriter<R extends { ts: Date }> {
     while (this.flushing) await this.flushing
     if (this.buf.length === 0) return
     const rows = this.buf
+    const waiters = this.waiters
     this.buf = []
+    this.waiters = []
     this.flushing = this.write(rows)
+      .then(() => {
+        for (const w of waiters) w()
+      })
       .catch((e: Error) => {
         // keep the rows: put them back in front and try again shortly
         this.buf = rows.concat(this.buf)
+        this.waiters = waiters.concat(this.waiters)
         this.opts.onError?.(e, rows.length)
         if (!this.timer) this.timer = setTimeout(() => this.kick(), 1000)
         throw e

@@ -1,0 +1,46 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+// The one place that reads the environment; the rest of the server receives a typed Config.
+const port = (name: string, dflt: number) =>
+  z.coerce
+    .number({ message: `${name} must be a TCP port number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be 0–65535`)
+    .max(65535, `${name} must be 0–65535`)
+    .default(dflt)
+
+const ZEnv = z.object({
+  PORT: port('PORT', 3000),
+  MQTT_PORT: port('MQTT_PORT', 1883),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
+  ADMIN_EMAIL: z.string().email('ADMIN_EMAIL must be an e-mail address').optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD needs at least 10 characters').optional(),
+  PUBLIC_URL: z.string().url('PUBLIC_URL must be a URL such as https://iot.example.com').optional(),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'NODE_ID: 1–32 letters, digits, _ or -').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** serve the console (Next.js); off for API-only nodes and integration tests */
+  CONSOLE: z.enum(['on', 'off', 'dev']).default('on'),
+  /** account-wide uplink limit (messages/s), raised for benchmarks */
+  ACCOUNT_UPLINK_QPS: z.coerce.number().int().positive().optional(),
+  DEVICE_UPLINK_QPS: z.coerce.number().int().positive().optional(),
+  DEVICE_CONNECT_QPM: z.coerce.number().int().positive().optional(),
+})
+
+export type Config = z.infer<typeof ZEnv> & { dataDir: string }
+
+/** Validates the environment; on bad values prints every problem at once and exits. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const r = ZEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`invalid environment:\n${lines.join('\n')}`)
+  }
+  return { ...r.data, dataDir: path.resolve(r.data.DATA_DIR) }
+}

@@ -1,0 +1,198 @@
+import { buildMqttCredentials } from '@iotops/alink'
+import { Device } from '@iotops/device-sdk'
+import { devices, downlink, searchRunLog } from '@iotops/services'
+import mqtt from 'mqtt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningNode } from './node'
+import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
+
+let node: RunningNode
+let url: string
+beforeAll(async () => {
+  node = await startTestNode()
+  url = `mqtt://127.0.0.1:${node.mqttPort}`
+})
+afterAll(() => node?.close())
+
+const status = async (productKey: string, deviceName: string) =>
+  (await devices.deviceDetail(node.db, { productKey, deviceName })).status
+const logs = (productKey: string, deviceName: string, extra: object = {}) =>
+  searchRunLog(node.db, { productKey, deviceName, status: 'all', limit: 200, ...extra }).then((r) => r.items)
+
+/** A raw CONNECT and the CONNACK return code (0 accepted). */
+function connackCode(opts: mqtt.IClientOptions): Promise<number> {
+  return new Promise((resolve) => {
+    const c = mqtt.connect(url, { ...opts, reconnectPeriod: 0 })
+    c.on('connect', () => {
+      c.end(true)
+      resolve(0)
+    })
+    c.on('error', (e) => {
+      c.end(true)
+      resolve((e as { code?: number }).code ?? -1)
+    })
+  })
+}
+
+describe('device authentication (Link SDK scheme)', () => {
+  it('accepts a correctly signed device with each sign method, with and without timestamp, and marks it online', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    for (const signMethod of ['hmacmd5', 'hmacsha1', 'hmacsha256'] as const) {
+      for (const timestamp of [true, false]) {
+        const dev = await Device.connect({ url, ...d!, signMethod, timestamp })
+        expect(await eventually(async () => (await status(productKey, d!.deviceName)) === 'ONLINE')).toBe(true)
+        await dev.close()
+      }
+    }
+  })
+
+  it('refuses a wrong signature (CONNACK 4, run log 6287), an unknown device (6100) and a disabled one (CONNACK 5, 522)', async () => {
+    const { productKey, devices: [d, e] } = await seedSensorProduct(node, 2)
+    const wrong = buildMqttCredentials({ productKey, deviceName: d!.deviceName, deviceSecret: 'f'.repeat(32) })
+    expect(await connackCode({ ...wrong, protocolVersion: 4 })).toBe(4)
+    const unknown = buildMqttCredentials({ productKey, deviceName: 'nobody_here', deviceSecret: d!.deviceSecret })
+    expect(await connackCode({ ...unknown, protocolVersion: 4 })).toBe(4)
+    await devices.setDeviceDisabled(node.db, node.hub, TEST_ACTOR, e!, true)
+    const disabled = buildMqttCredentials({ productKey, deviceName: e!.deviceName, deviceSecret: e!.deviceSecret })
+    expect(await connackCode({ ...disabled, protocolVersion: 4 })).toBe(5)
+    const codes = async (dn: string) => (await logs(productKey, dn, { bizType: 'device' })).map((r) => r.code)
+    expect(await eventually(async () => (await codes(d!.deviceName)).includes(6287))).toBe(true)
+    expect(await codes('nobody_here')).toContain(6100)
+    expect(await codes(e!.deviceName)).toContain(522)
+    expect(await status(productKey, d!.deviceName)).toBe('UNACTIVE')
+  })
+
+  it('kicks the older connection when the same device connects again (427) and stays online', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const first = await Device.connect({ url, ...d! })
+    const closed = new Promise((r) => first.client.once('close', r))
+    const second = await Device.connect({ url, ...d! })
+    await closed
+    await eventually(async () => (await logs(productKey, d!.deviceName, { bizType: 'device' })).some((r) => r.operation === 'offline' && r.code === 427))
+    expect(await status(productKey, d!.deviceName)).toBe('ONLINE')
+    await second.close()
+    await first.close(true)
+  })
+
+  it('records the offline reason: 200 for a clean DISCONNECT, 1911 for a dropped TCP connection', async () => {
+    const { productKey, devices: [a, b] } = await seedSensorProduct(node, 2)
+    const da = await Device.connect({ url, ...a! })
+    await da.close()
+    const db = await Device.connect({ url, ...b! })
+    db.client.stream.destroy()
+    await eventually(async () => (await status(productKey, b!.deviceName)) === 'OFFLINE')
+    const off = async (dn: string) => (await logs(productKey, dn, { bizType: 'device' })).find((r) => r.operation === 'offline')?.code
+    expect(await eventually(() => off(a!.deviceName))).toBe(200)
+    expect(await off(b!.deviceName)).toBe(1911)
+    expect(await status(productKey, a!.deviceName)).toBe('OFFLINE')
+    await db.close(true)
+  })
+})
+
+describe('property post through the pipeline', () => {
+  it('replies 200, stores the latest values and logs uplink, TSL check and reply under one traceId', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    const reply = await dev.postProperties({ temperature: 25, humidity: 40.5 })
+    expect(reply.code).toBe(200)
+    const detail = await devices.deviceDetail(node.db, { productKey, deviceName: d!.deviceName })
+    const values = Object.fromEntries(detail.properties.map((p) => [p.identifier, p.value]))
+    expect(values).toMatchObject({ temperature: 25, humidity: 40.5 })
+    const rows = await logs(productKey, d!.deviceName, { messageId: reply.id })
+    expect(rows.map((r) => r.bizType).sort()).toEqual(['ThingModel', 'downlink', 'uplink'])
+    expect(new Set(rows.map((r) => r.traceId)).size).toBe(1)
+    await dev.close()
+  })
+
+  it('rejects invalid values with the documented TSL code in the reply and the run log, storing nothing', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    const tooHot = await dev.postProperties({ temperature: 500 })
+    expect(tooHot.code).toBe(6306)
+    const notAProperty = await dev.postProperties({ voltage: 3 })
+    expect(notAProperty.code).toBe(5092)
+    const check = (await logs(productKey, d!.deviceName, { bizType: 'ThingModel' })).map((r) => r.code)
+    expect(check).toEqual(expect.arrayContaining([6306, 5092]))
+    const detail = await devices.deviceDetail(node.db, { productKey, deviceName: d!.deviceName })
+    expect(detail.properties.every((p) => p.value === null)).toBe(true)
+    await dev.close()
+  })
+
+  it('stores events with their type', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    expect((await dev.postEvent('overheat', { level: 7 })).code).toBe(200)
+    expect((await dev.postEvent('overheat', { level: 70 })).code).toBe(6306)
+    const ev = await devices.deviceEvents(node.db, { productKey, deviceName: d!.deviceName, page: 1, pageSize: 10 })
+    expect(ev.items).toHaveLength(1)
+    expect(ev.items[0]).toMatchObject({ identifier: 'overheat', type: 'alert', params: { level: 7 } })
+    await dev.close()
+  })
+})
+
+describe('topic authorization', () => {
+  it('disconnects a device that publishes to another device’s topic and logs 9236', async () => {
+    const { productKey, devices: [a, b] } = await seedSensorProduct(node, 2)
+    const dev = await Device.connect({ url, ...a! })
+    const closed = new Promise((r) => dev.client.once('close', r))
+    dev.client.publish(`/sys/${productKey}/${b!.deviceName}/thing/event/property/post`, '{}', { qos: 1 })
+    await closed
+    const rows = await eventually(async () => (await logs(productKey, a!.deviceName)).filter((r) => r.code === 9236))
+    expect(rows.length).toBeGreaterThan(0)
+    await dev.close(true)
+  })
+
+  it('refuses a subscription to another device’s topics (SUBACK 128)', async () => {
+    const { productKey, devices: [a, b] } = await seedSensorProduct(node, 2)
+    const dev = await Device.connect({ url, ...a! })
+    const granted = await dev.client.subscribeAsync(`/sys/${productKey}/${b!.deviceName}/thing/service/+`)
+    expect(granted[0]?.qos).toBe(128)
+    const own = await dev.client.subscribeAsync(`/sys/${productKey}/${a!.deviceName}/thing/service/+`)
+    expect(own[0]?.qos).toBe(0)
+    await dev.close()
+  })
+})
+
+describe('cloud → device', () => {
+  it('sets a property (the device applies it and replies) and refuses read-only properties', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    const got = new Promise<Record<string, unknown>>((resolve) => dev.onPropertySet((p) => (resolve(p), undefined)))
+    const r = await downlink.setDeviceProperty(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, items: { temperature: 30 } })
+    expect(await got).toEqual({ temperature: 30 })
+    await eventually(async () => {
+      const calls = await devices.deviceServiceCalls(node.db, { productKey, deviceName: d!.deviceName, page: 1, pageSize: 5 })
+      return calls.items.find((c) => c.id === r.messageId && c.code === 200)
+    })
+    await expect(
+      downlink.setDeviceProperty(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, items: { humidity: 3 } }),
+    ).rejects.toThrow(/read/i)
+    await dev.close()
+  })
+
+  it('invokes a sync service over RRPC and returns the device’s output; an offline device gives 9201', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    dev.onService((id, params) => ({ code: 200, data: { ok: id === 'reboot' && params.delay === 3 ? 1 : 0 } }))
+    const r = await downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 3 } })
+    expect(r).toMatchObject({ code: 200, output: { ok: 1 } })
+    await expect(
+      downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 99 } }),
+    ).rejects.toMatchObject({ code: 6306 })
+    await dev.close()
+    await eventually(async () => (await status(productKey, d!.deviceName)) === 'OFFLINE')
+    await expect(
+      downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 1 } }),
+    ).rejects.toMatchObject({ code: 9201 })
+  })
+
+  it('times out a sync service the device does not answer with 1905', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    dev.onService(() => new Promise(() => {}))
+    await expect(
+      downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 1 }, timeoutMs: 1000 }),
+    ).rejects.toMatchObject({ code: 1905 })
+    await dev.close()
+  })
+})

@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { appRouter, type Context, handleOpenApi, SESSION_COOKIE } from '@iotops/api'
+import { createDb, type Db, dropExpiredPartitions, ensurePartitions, migrate, startEmbeddedPostgres } from '@iotops/db'
+import { auth, DeviceHub, ProductCache } from '@iotops/services'
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http'
+import pino, { type Logger } from 'pino'
+import { createWebSocketStream, WebSocketServer } from 'ws'
+import type { Config } from './env'
+
+export interface RunningNode {
+  config: Config
+  db: Db
+  hub: DeviceHub
+  log: Logger
+  httpPort: number
+  mqttPort: number
+  /** first-start admin credentials when the password was generated (print once) */
+  bootstrap: { email: string; password: string; generated: boolean } | null
+  close(): Promise<void>
+}
+
+const CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../console')
+
+/**
+ * Starts one IoT Ops node: database (embedded unless DATABASE_URL), migrations, device hub (MQTT over TCP
+ * and WebSocket), HTTP (console, tRPC, OpenAPI, health) and the schedulers.
+ */
+export async function startNode(config: Config, opts: { log?: Logger } = {}): Promise<RunningNode> {
+  const log =
+    opts.log ??
+    pino({
+      level: config.LOG_LEVEL,
+      // never log credentials, even by accident
+      redact: ['*.password', '*.deviceSecret', '*.token', '*.authorization', '*.cookie'],
+    })
+  const nodeId = config.NODE_ID ?? `node-${randomBytes(3).toString('hex')}`
+  const stops: (() => Promise<void>)[] = []
+  const cleanup = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => log.error({ err: e }, 'shutdown step failed'))
+  }
+  try {
+    // ── storage ──
+    let url = config.DATABASE_URL
+    if (!url) {
+      const pg = await startEmbeddedPostgres(config.dataDir, { log: (l) => log.debug({ pg: l.trim() }) })
+      stops.push(pg.stop)
+      url = pg.url
+      log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started')
+    }
+    const db = createDb(url)
+    stops.push(() => db.close())
+    const m = await migrate(db.pool, { log: (msg) => log.info(msg) })
+    log.info({ applied: m.applied.length, total: m.total }, 'database schema up to date')
+    await ensurePartitions(db.pool)
+    const bootstrap = await auth.bootstrapAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD })
+
+    // ── device hub ──
+    const products = new ProductCache(db)
+    const cluster = config.REDIS_URL ? await clusterBackends(config.REDIS_URL) : null
+    if (cluster) stops.push(cluster.close)
+    const hub = await DeviceHub.create({
+      db,
+      log: log.child({ mod: 'hub' }),
+      products,
+      nodeId,
+      mq: cluster?.mq,
+      persistence: cluster?.persistence,
+      limits: {
+        accountUplinkPerSecond: config.ACCOUNT_UPLINK_QPS,
+        deviceUplinkPerSecond: config.DEVICE_UPLINK_QPS,
+        deviceConnectPerMinute: config.DEVICE_CONNECT_QPM,
+      },
+    })
+
+    // ── MQTT over TCP ──
+    const mqttServer = net.createServer((socket) => hub.handle(socket, { protocol: 'MQTT', ip: clean(socket.remoteAddress) }))
+    await listen(mqttServer, config.MQTT_PORT, config.HOST)
+    // stop order (reverse): HTTP first, then the broker drains and the DB closes
+    stops.push(async () => {
+      mqttServer.close()
+      await hub.close()
+    })
+
+    // ── HTTP: console, tRPC, OpenAPI, MQTT over WebSocket ──
+    let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null
+    let nextUpgrade: ((req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => Promise<void>) | null = null
+    if (config.CONSOLE !== 'off') {
+      const { default: next } = await import('next')
+      const app = next({ dev: config.CONSOLE === 'dev', dir: CONSOLE_DIR, quiet: true })
+      await app.prepare()
+      nextHandler = app.getRequestHandler()
+      nextUpgrade = app.getUpgradeHandler?.() ?? null
+      stops.push(() => app.close())
+    }
+    const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) })
+    const deps = { db, hub, products }
+    const server = http.createServer((req, res) => {
+      route(req, res).catch((e) => {
+        log.error({ err: e, url: req.url }, 'request failed')
+        if (!res.headersSent) send(res, 500, { error: 'internal error' })
+      })
+    })
+    async function route(req: http.IncomingMessage, res: http.ServerResponse) {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (url.pathname === '/api/health') {
+        const dbOk = await db.pool.query('SELECT 1').then(
+          () => true,
+          () => false,
+        )
+        return send(res, dbOk ? 200 : 503, { status: dbOk ? 'ok' : 'degraded', node: nodeId, db: dbOk, mqtt: true })
+      }
+      if (url.pathname.startsWith('/api/trpc/') || url.pathname === '/api/trpc') {
+        return nodeHTTPRequestHandler({
+          req,
+          res,
+          path: url.pathname.replace(/^\/api\/trpc\/?/, ''),
+          router: appRouter,
+          createContext: () => createContext(req, res),
+          onError: ({ error, path }) => {
+            if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed')
+          },
+        })
+      }
+      const v1 = /^\/api\/v1\/([A-Za-z]+)$/.exec(url.pathname)
+      if (v1) {
+        if (req.method !== 'POST') return send(res, 405, { Success: false, Code: 'MethodNotAllowed', ErrorMessage: 'use POST with a JSON body' })
+        const body = await readJson(req)
+        if (body === undefined) return send(res, 400, { Success: false, Code: 'InvalidParameter', ErrorMessage: 'the body must be a JSON object' })
+        const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
+        const r = await handleOpenApi(deps, { action: v1[1]!, bearer, params: body, ip: clean(req.socket.remoteAddress) ?? undefined })
+        return send(res, r.status, r.body)
+      }
+      if (url.pathname.startsWith('/api/')) return send(res, 404, { error: `no API at ${url.pathname}` })
+      if (nextHandler) return nextHandler(req, res)
+      return send(res, 404, { error: 'the console is not served by this node (CONSOLE=off)' })
+    }
+    async function createContext(req: http.IncomingMessage, res: http.ServerResponse): Promise<Context> {
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE)
+      const user = await auth.sessionUser(db, token)
+      return {
+        db,
+        hub,
+        products,
+        session: { user, token },
+        ip: clean(req.socket.remoteAddress) ?? undefined,
+        userAgent: req.headers['user-agent'],
+        csrfOk: csrfOk(req),
+        setCookie: (v) => res.appendHeader('set-cookie', v),
+      }
+    }
+    server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (url.pathname === '/mqtt') {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const stream = createWebSocketStream(ws)
+          stream.on('error', () => stream.destroy())
+          hub.handle(stream, { protocol: 'MQTT_WS', ip: clean(req.socket.remoteAddress) })
+        })
+      } else if (nextUpgrade) {
+        void nextUpgrade(req, socket, head)
+      } else socket.destroy()
+    })
+    await listen(server, config.PORT, config.HOST)
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const c of wss.clients) c.terminate()
+          server.closeAllConnections()
+          server.close(() => resolve())
+        }),
+    )
+
+    // ── schedulers: partitions ahead, retention behind ──
+    const maintain = async () => {
+      await ensurePartitions(db.pool)
+      const dropped = await dropExpiredPartitions(db.pool)
+      if (dropped.length) log.info({ dropped }, 'retention: dropped expired partitions')
+    }
+    await maintain()
+    const timer = setInterval(() => void maintain().catch((e) => log.error({ err: e }, 'partition maintenance failed')), 3_600_000)
+    stops.push(async () => clearInterval(timer))
+
+    const httpPort = (server.address() as AddressInfo).port
+    const mqttPort = (mqttServer.address() as AddressInfo).port
+    log.info({ http: httpPort, mqtt: mqttPort, node: nodeId, cluster: !!cluster }, 'IoT Ops node started')
+    // the order stops run in: reverse of pushes → scheduler, HTTP, broker drain, cluster, db, pg
+    return { config, db, hub, log, httpPort, mqttPort, bootstrap, close: cleanup }
+  } catch (e) {
+    await cleanup()
+    throw e
+  }
+}
+
+async function clusterBackends(redisUrl: string) {
+  const { default: mqemitterRedis } = await import('mqemitter-redis')
+  const { default: persistenceRedis } = await import('aedes-persistence-redis')
+  const mq = mqemitterRedis({ connectionString: redisUrl })
+  const persistence = persistenceRedis({ connectionString: redisUrl })
+  return {
+    mq,
+    persistence,
+    close: async () => {
+      await new Promise<void>((r) => mq.close(() => r()))
+    },
+  }
+}
+
+function listen(server: net.Server, port: number, host: string) {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; set another with PORT / MQTT_PORT`) : e),
+    )
+    server.listen(port, host, () => resolve())
+  })
+}
+
+const clean = (ip: string | undefined) => (ip ? ip.replace(/^::ffff:/, '') : null)
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.end(JSON.stringify(body))
+}
+
+function readCookie(header: string | undefined, name: string) {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return decodeURIComponent(v.join('='))
+  }
+  return undefined
+}
+
+/** Mutations need our custom header (a cross-site form cannot send it) and, when present, a same-host Origin. */
+function csrfOk(req: http.IncomingMessage) {
+  if (req.headers['x-iotops-csrf'] !== '1') return false
+  const origin = req.headers.origin
+  if (!origin) return true
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}
+
+async function readJson(req: http.IncomingMessage, limit = 1024 * 1024): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const c of req) {
+    size += (c as Buffer).length
+    if (size > limit) return undefined
+    chunks.push(c as Buffer)
+  }
+  if (size === 0) return {}
+  try {
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}

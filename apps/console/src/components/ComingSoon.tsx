@@ -1,0 +1,41 @@
+'use client'
+
+import { Button, Card, Result } from 'antd'
+import Link from 'next/link'
+import { useT } from '@/i18n/I18nProvider'
+import type { MessageKey } from '@/i18n/translate'
+import { PageHeader } from './PageHeader'
+
+export type UpcomingFeature =
+  | 'monitoring'
+  | 'dashboard'
+  | 'debug'
+  | 'simulator'
+  | 'logs'
+  | 'ota'
+  | 'remoteConfig'
+  | 'alerts'
+  | 'tunnels'
+
+/** The honest page of a feature that this version does not have yet: its name and what it will do. */
+export function ComingSoon({ feature }: { feature: UpcomingFeature }) {
+  const t = useT()
+  const title = t(`nav.${feature}` as MessageKey)
+  return (
+    <>
+      <PageHeader title={title} />
+      <Card>
+        <Result
+          status="info"
+          title={t('comingSoon.title')}
+          subTitle={t(`comingSoon.features.${feature}` as MessageKey)}
+          extra={
+            <Link href="/">
+              <Button type="primary">{t('comingSoon.back')}</Button>
+            </Link>
+          }
+        />
+      </Card>
+    </>
+  )
+}

@@ -1,0 +1,38 @@
+/** RFC 4180 CSV: fields with a comma, quote or line break are quoted; quotes are doubled. */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v)
+    // a leading = + - @ would be run as a formula by spreadsheet programs
+    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s
+    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
+  }
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')
+}
+
+/** Starts a download of text made in the browser. */
+export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8') {
+  // the BOM makes spreadsheet programs read UTF-8 (CJK names) correctly
+  const blob = new Blob([type.startsWith('text/csv') ? '\ufeff' : '', text], { type })
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+/**
+ * Device names from pasted text or an uploaded CSV: the first column of each line, trimmed, without blank lines,
+ * a `DeviceName` header line, or duplicates.
+ */
+export function parseNameList(text: string): string[] {
+  const seen = new Set<string>()
+  for (const line of text.split(/\r?\n/)) {
+    const first = line.split(/[,;\t]/)[0]?.trim().replace(/^"(.*)"$/, '$1') ?? ''
+    if (!first || first.toLowerCase() === 'devicename') continue
+    seen.add(first)
+  }
+  return [...seen]
+}

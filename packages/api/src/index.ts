@@ -1,0 +1,5 @@
+export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from './root'
+export type { Context, SessionInfo } from './trpc'
+export { SESSION_COOKIE } from './router/auth'
+export { handleOpenApi } from './openapi'
+export { toTRPCError, HTTP_STATUS } from './errors'

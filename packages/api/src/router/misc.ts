@@ -1,0 +1,11 @@
+import { devices, searchRunLog } from '@iotops/services'
+import { ZRunLogSearchInput } from '@iotops/services/schemas'
+import { createTRPCRouter, viewerProcedure } from '../trpc'
+
+export const overviewRouter = createTRPCRouter({
+  stats: viewerProcedure.query(({ ctx }) => devices.overviewStats(ctx.db)),
+})
+
+export const runLogRouter = createTRPCRouter({
+  search: viewerProcedure.input(ZRunLogSearchInput).query(({ ctx, input }) => searchRunLog(ctx.db, input)),
+})

@@ -1,0 +1,1 @@
+export { Device, type DeviceOptions, type AlinkReply, type ServiceHandler, type PropertySetHandler } from './device'

@@ -1,0 +1,369 @@
+import {
+  Codes,
+  deviceTopicAccess,
+  MAX_PROPERTIES_PER_POST,
+  numericValue,
+  parseAlinkRequest,
+  parseTopic,
+  type ThingModel,
+  topics,
+  validateEventPost,
+  validatePropertyPost,
+} from '@iotops/alink'
+import type { PublishPacket } from 'aedes'
+import { newTraceId } from '../ids'
+import { Metric } from '../metrics/counters'
+import { BizType, logContent } from '../runlog/writer'
+import type { DeviceHub, DeviceSession } from './hub'
+
+export interface UplinkResult {
+  /** set when the device must be disconnected (e.g. topic authorization failure 9236) */
+  disconnect?: string
+}
+
+/** A device's reply to a cloud request, shared with every node through the hub. */
+export interface DeviceReply {
+  productKey: string
+  deviceName: string
+  /** the Alink request id, or the RRPC message id */
+  id: string
+  kind: 'service' | 'property_set' | 'rrpc'
+  code: number
+  data: unknown
+  message?: string
+  traceId: string
+}
+
+interface Msg {
+  s: DeviceSession
+  topic: string
+  payload: Buffer
+  qos: number
+  traceId: string
+  at: Date
+}
+
+/**
+ * The uplink pipeline: ACL → rate limit → Alink router → domain handler → reply. Resolves only once what
+ * the message changed is stored, so a QoS 1 PUBACK means "accepted and durable".
+ */
+export function createPipeline(hub: DeviceHub) {
+  const record = (m: Msg, r: { bizType: string; operation: string; code: number; messageId?: string | null; content: object }) =>
+    hub.record({
+      productKey: m.s.productKey,
+      deviceName: m.s.deviceName,
+      traceId: m.traceId,
+      messageId: r.messageId ?? null,
+      bizType: r.bizType,
+      operation: r.operation,
+      code: r.code,
+      content: logContent(r.content as Record<string, unknown>),
+    })
+
+  /** Publish a reply to the device and log it as a cloud→device message in the same trace. */
+  async function reply(m: Msg, topic: string, body: object, messageId: string | null) {
+    const text = JSON.stringify(body)
+    await hub.publish(topic, text, 0)
+    hub.metrics.add(Metric.DownMessages, m.s.productKey)
+    hub.metrics.add(Metric.DownBytes, m.s.productKey, Buffer.byteLength(text))
+    await record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } })
+  }
+
+  async function uplink(s: DeviceSession, packet: PublishPacket): Promise<UplinkResult> {
+    const m: Msg = { s, topic: packet.topic, payload: packet.payload as Buffer, qos: packet.qos, traceId: newTraceId(), at: new Date() }
+    const product = await hub.products.get(s.productKey)
+    // 1. topic authorization [reference 7.1: 9236 topic authorization failed]
+    const access = deviceTopicAccess({
+      topic: m.topic,
+      action: 'publish',
+      productKey: s.productKey,
+      deviceName: s.deviceName,
+      topicClasses: product?.topicClasses ?? [],
+      subDevices: [...s.subDevices.values()],
+    })
+    if (!access.allowed) {
+      await record(m, { bizType: BizType.Uplink, operation: m.topic, code: access.code, content: { Content: `publish rejected: ${access.reason}` } })
+      return { disconnect: `topic authorization failed (${access.code}): ${access.reason}` }
+    }
+    // 2. rate limits: over the limit the message is dropped (not disconnected) and a limit event raised
+    const limit = hub.limiter.uplink(s.productKey, s.deviceName)
+    if (limit) {
+      hub.limitEvent(limit)
+      await record(m, { bizType: BizType.Uplink, operation: m.topic, code: 1942, content: { Content: `throttled: ${limit.event}` } })
+      return {}
+    }
+    hub.metrics.add(Metric.UpMessages, s.productKey)
+    hub.metrics.add(Metric.UpBytes, s.productKey, m.payload.length)
+    const text = m.payload.toString('utf8')
+    const parsed = parseTopic(m.topic)
+    // 3. the device→cloud message itself
+    const logUp = record(m, {
+      bizType: BizType.Uplink,
+      operation: m.topic,
+      code: 200,
+      messageId: messageIdOf(text),
+      content: { Content: text },
+    })
+    // 4. route
+    const model = product?.thingModel
+    const isReply = 'reply' in parsed && parsed.reply
+    switch (parsed.kind === 'unknown' || parsed.kind === 'custom' || parsed.kind === 'rrpc.ext' ? parsed.kind : `${parsed.kind}${isReply ? '_reply' : ''}`) {
+      case 'property.post':
+        await Promise.all([logUp, propertyPost(m, text, model)])
+        break
+      case 'event.post':
+        await Promise.all([logUp, eventPost(m, text, (parsed as { identifier: string }).identifier, model)])
+        break
+      case 'property.set_reply':
+        await Promise.all([logUp, deviceReply(m, text, 'property_set')])
+        break
+      case 'service_reply':
+        await Promise.all([logUp, deviceReply(m, text, 'service')])
+        break
+      case 'rrpc.response':
+        await Promise.all([logUp, rrpcResponse(m, text, (parsed as { messageId: string }).messageId)])
+        break
+      case 'ota.inform':
+        await Promise.all([logUp, otaInform(m, text)])
+        break
+      case 'deviceinfo.update':
+      case 'deviceinfo.delete':
+        await Promise.all([logUp, deviceInfo(m, text, parsed.kind === 'deviceinfo.update')])
+        break
+      case 'desired.get':
+      case 'desired.delete':
+        await Promise.all([logUp, desired(m, text, parsed.kind === 'desired.get')])
+        break
+      case 'custom':
+        await logUp
+        break
+      case 'unknown':
+        await logUp
+        await record(m, {
+          bizType: BizType.Other,
+          operation: m.topic,
+          code: 6831,
+          content: { Message: 'the topic is not an Alink topic this platform handles' },
+        })
+        break
+      default:
+        // a valid Alink topic whose feature arrives in a later version: logged, acknowledged, not processed
+        await logUp
+    }
+    return {}
+  }
+
+  async function propertyPost(m: Msg, text: string, model: ThingModel | undefined) {
+    const replyTopic = topics.reply(m.topic)
+    const req = parseAlinkRequest(text)
+    if (!req.ok) {
+      hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
+      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: req.code, content: { Message: req.message } })
+      await reply(m, replyTopic, { id: req.id ?? '', code: req.code, data: {}, message: req.message, method: 'thing.event.property.post' }, req.id ?? null)
+      return
+    }
+    const { id, params } = req.request
+    const ack = req.request.sys?.ack !== 0
+    hub.metrics.add(Metric.PropertyPosts, m.s.productKey)
+    const v = validatePropertyPost(model ?? { modules: [] }, params)
+    if (!v.ok) {
+      hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
+      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: v.code, messageId: id, content: { Params: params, Message: v.message } })
+      if (ack) await reply(m, replyTopic, { id, code: v.code, data: {}, message: v.message, method: 'thing.event.property.post' }, id)
+      return
+    }
+    const values = v.values.map((x) => ({
+      deviceId: m.s.deviceId,
+      identifier: x.identifier,
+      value: x.value,
+      num: numericValue(x.dataType, x.value),
+      ts: x.time !== undefined ? new Date(x.time) : m.at,
+    }))
+    await Promise.all([
+      record(m, { bizType: BizType.ThingModel, operation: 'check', code: 200, messageId: id, content: { Params: params } }),
+      hub.state.properties(values),
+    ])
+    hub.emit('properties', { productKey: m.s.productKey, deviceName: m.s.deviceName, deviceId: m.s.deviceId, values })
+    if (ack) await reply(m, replyTopic, { id, code: 200, data: {}, message: 'success', method: 'thing.event.property.post' }, id)
+  }
+
+  async function eventPost(m: Msg, text: string, identifier: string, model: ThingModel | undefined) {
+    const replyTopic = topics.reply(m.topic)
+    const method = `thing.event.${identifier}.post`
+    const req = parseAlinkRequest(text)
+    if (!req.ok) {
+      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: req.code, content: { Message: req.message } })
+      await reply(m, replyTopic, { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, req.id ?? null)
+      return
+    }
+    const { id, params } = req.request
+    const ack = req.request.sys?.ack !== 0
+    const v = validateEventPost(model ?? { modules: [] }, identifier, params)
+    if (!v.ok) {
+      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: v.code, messageId: id, content: { Params: params, Message: v.message } })
+      if (ack) await reply(m, replyTopic, { id, code: v.code, data: {}, message: v.message, method }, id)
+      return
+    }
+    const value = (params as { value?: unknown }).value ?? params
+    const time = (params as { time?: number }).time
+    hub.metrics.add(Metric.EventPosts, m.s.productKey)
+    hub.metrics.add(`${Metric.EventPosts}_${v.eventType}`, m.s.productKey)
+    await Promise.all([
+      record(m, { bizType: BizType.ThingModel, operation: 'check', code: 200, messageId: id, content: { Params: params } }),
+      hub.state.event({ ts: time ? new Date(time) : m.at, deviceId: m.s.deviceId, identifier, type: v.eventType, params: value }),
+    ])
+    hub.emit('event', { productKey: m.s.productKey, deviceName: m.s.deviceName, identifier, type: v.eventType, params: value })
+    if (ack) await reply(m, replyTopic, { id, code: 200, data: {}, message: 'success', method }, id)
+  }
+
+  /** Replies to property set and async service calls: stored on the call and broadcast to waiting callers. */
+  async function deviceReply(m: Msg, text: string, kind: 'service' | 'property_set') {
+    let body: { id?: unknown; code?: unknown; data?: unknown; message?: unknown }
+    try {
+      body = JSON.parse(text)
+    } catch {
+      await record(m, { bizType: BizType.ThingService, operation: 'reply', code: 6207, content: { Message: 'reply is not JSON' } })
+      return
+    }
+    const id = String(body.id ?? '')
+    const code = Number(body.code ?? 0)
+    const r: DeviceReply = {
+      productKey: m.s.productKey,
+      deviceName: m.s.deviceName,
+      id,
+      kind,
+      code,
+      data: body.data ?? null,
+      message: typeof body.message === 'string' ? body.message : undefined,
+      traceId: m.traceId,
+    }
+    if (code !== 200) hub.metrics.add(Metric.ServiceCallFailures, m.s.productKey)
+    await Promise.all([
+      hub.db.pool.query(
+        `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5`,
+        [id, code, JSON.stringify(r.data), r.message ?? null, m.s.deviceId],
+      ),
+      record(m, { bizType: BizType.ThingService, operation: 'reply', code, messageId: id, content: { ResultData: r.data, Message: r.message } }),
+    ])
+    hub.broadcastReply(r)
+  }
+
+  async function rrpcResponse(m: Msg, text: string, messageId: string) {
+    let body: { id?: unknown; code?: unknown; data?: unknown; message?: unknown } | null = null
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // raw RRPC (not Alink): the payload is the answer
+    }
+    const r: DeviceReply = {
+      productKey: m.s.productKey,
+      deviceName: m.s.deviceName,
+      id: messageId,
+      kind: 'rrpc',
+      code: body && typeof body === 'object' && 'code' in body ? Number(body.code) : 200,
+      data: body && typeof body === 'object' && 'data' in body ? body.data : text,
+      message: body && typeof body?.message === 'string' ? body.message : undefined,
+      traceId: m.traceId,
+    }
+    await hub.db.pool.query(
+      `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5`,
+      [messageId, r.code, JSON.stringify(r.data), r.message ?? null, m.s.deviceId],
+    )
+    hub.broadcastReply(r)
+  }
+
+  /** /ota/device/inform: {id, params: {version, module?}} — the firmware version of one OTA module. */
+  async function otaInform(m: Msg, text: string) {
+    let body: { id?: string; params?: { version?: unknown; module?: unknown } }
+    try {
+      body = JSON.parse(text)
+    } catch {
+      body = {}
+    }
+    const version = body.params?.version
+    const module = typeof body.params?.module === 'string' && body.params.module ? body.params.module : 'default'
+    if (typeof version !== 'string' || !version || version.length > 64) {
+      await record(m, { bizType: BizType.OTA, operation: 'OTAVersionReport', code: 1004, content: { Message: 'params.version must be a string of 1–64 characters', Content: text } })
+      return
+    }
+    await hub.db.pool.query(
+      `UPDATE device SET firmware = firmware || jsonb_build_object($2::text, $3::text), updated_at = now() WHERE id = $1`,
+      [m.s.deviceId, module, version],
+    )
+    await record(m, { bizType: BizType.OTA, operation: 'OTAVersionReport', code: 200, messageId: body.id ?? null, content: { Params: { module, version } } })
+  }
+
+  /** /thing/deviceinfo/update|delete: device tags, {params: [{attrKey, attrValue}]} */
+  async function deviceInfo(m: Msg, text: string, update: boolean) {
+    const req = parseAlinkRequest(text)
+    const method = update ? 'thing.deviceinfo.update' : 'thing.deviceinfo.delete'
+    if (!req.ok) {
+      await reply(m, topics.reply(m.topic), { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, null)
+      return
+    }
+    const items = Array.isArray(req.request.params) ? (req.request.params as { attrKey?: unknown; attrValue?: unknown }[]) : []
+    const bad = items.find((i) => typeof i.attrKey !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{1,29}$/.test(i.attrKey) || (update && (typeof i.attrValue !== 'string' || i.attrValue.length > 128)))
+    if (bad || items.length === 0) {
+      const message = 'params must be a list of {attrKey: 2–30 letters/digits/_ starting with a letter, attrValue: ≤128 characters}'
+      await reply(m, topics.reply(m.topic), { id: req.request.id, code: 460, data: {}, message, method }, req.request.id)
+      return
+    }
+    if (update) {
+      for (const i of items) {
+        await hub.db.prisma.deviceTag.upsert({
+          where: { deviceId_key: { deviceId: m.s.deviceId, key: i.attrKey as string } },
+          create: { deviceId: m.s.deviceId, key: i.attrKey as string, value: i.attrValue as string },
+          update: { value: i.attrValue as string },
+        })
+      }
+    } else {
+      await hub.db.prisma.deviceTag.deleteMany({ where: { deviceId: m.s.deviceId, key: { in: items.map((i) => i.attrKey as string) } } })
+    }
+    await reply(m, topics.reply(m.topic), { id: req.request.id, code: 200, data: {}, message: 'success', method }, req.request.id)
+  }
+
+  /** /thing/property/desired/get|delete: params is a list of identifiers (get) or {id: {version?}} (delete). */
+  async function desired(m: Msg, text: string, get: boolean) {
+    const req = parseAlinkRequest(text)
+    const method = get ? 'thing.property.desired.get' : 'thing.property.desired.delete'
+    if (!req.ok) {
+      await reply(m, topics.reply(m.topic), { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, null)
+      return
+    }
+    const p = req.request.params
+    if (get) {
+      const ids = Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : []
+      const rows = await hub.db.prisma.desiredProperty.findMany({ where: { deviceId: m.s.deviceId, ...(ids.length ? { identifier: { in: ids } } : {}) } })
+      const data = Object.fromEntries(rows.map((r) => [r.identifier, { value: r.value, version: r.version }]))
+      await reply(m, topics.reply(m.topic), { id: req.request.id, code: 200, data, message: 'success', method }, req.request.id)
+    } else {
+      const ids = p && typeof p === 'object' && !Array.isArray(p) ? Object.keys(p) : []
+      await hub.db.prisma.desiredProperty.deleteMany({ where: { deviceId: m.s.deviceId, identifier: { in: ids } } })
+      await reply(m, topics.reply(m.topic), { id: req.request.id, code: 200, data: {}, message: 'success', method }, req.request.id)
+    }
+  }
+
+  async function subDeviceOffline(gw: DeviceSession, sub: { deviceId: string; productKey: string; deviceName: string }, code: number) {
+    await hub.db.pool.query(`UPDATE device SET status = 'OFFLINE', last_offline_at = now() WHERE id = $1 AND status = 'ONLINE'`, [sub.deviceId])
+    await hub.record({
+      productKey: sub.productKey,
+      deviceName: sub.deviceName,
+      traceId: newTraceId(),
+      messageId: null,
+      bizType: BizType.Device,
+      operation: 'offline',
+      code,
+      content: logContent({ Content: `offline: gateway ${gw.productKey}/${gw.deviceName} went offline` }),
+    })
+  }
+
+  return { uplink, subDeviceOffline }
+}
+export type Pipeline = ReturnType<typeof createPipeline>
+
+function messageIdOf(text: string): string | null {
+  const m = /"id"\s*:\s*"?(\d{1,20})"?/.exec(text.slice(0, 200))
+  return m ? m[1]! : null
+}
+
+export { Codes, MAX_PROPERTIES_PER_POST }

@@ -1,0 +1,59 @@
+import { BatchWriter, type Db } from '@iotops/db'
+
+/** Business types of the cloud run log, with the reference platform's English names. */
+export const BizType = {
+  Device: 'device',
+  Uplink: 'uplink',
+  Downlink: 'downlink',
+  ThingModel: 'ThingModel',
+  ThingService: 'ThingService',
+  ApiService: 'ApiService',
+  DeviceShadow: 'DeviceShadow',
+  ThingTopo: 'ThingTopo',
+  Subscribe: 'subscribe',
+  OTA: 'OTA',
+  RemoteConfig: 'RemoteConfig',
+  DataStorage: 'DataStorage',
+  DeviceLog: 'DeviceLog',
+  Other: 'Other',
+} as const
+export type BizTypeName = (typeof BizType)[keyof typeof BizType]
+
+export interface RunLogRecord {
+  ts: Date
+  productKey: string | null
+  deviceName: string | null
+  traceId: string
+  messageId: string | null
+  bizType: BizTypeName | string
+  operation: string
+  code: number
+  /** JSON text: { Content?, Params?, ResultData?, Message? } as the reference shows it */
+  content: string
+}
+
+export function createRunLogWriter(db: Db, onError?: (e: Error) => void) {
+  return new BatchWriter<RunLogRecord>(
+    db.pool,
+    'run_log',
+    [
+      { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
+      { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
+      { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
+      { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
+      { name: 'message_id', type: 'text[]', get: (r) => r.messageId },
+      { name: 'biz_type', type: 'text[]', get: (r) => r.bizType },
+      { name: 'operation', type: 'text[]', get: (r) => r.operation },
+      { name: 'code', type: 'int[]', get: (r) => r.code },
+      { name: 'content', type: 'text[]', get: (r) => r.content },
+    ],
+    { onError: (e) => onError?.(e) },
+  )
+}
+export type RunLogWriter = ReturnType<typeof createRunLogWriter>
+
+/** Content of a run-log record, keeping it small: payloads over 8 KB are cut with a marker. */
+export function logContent(fields: Record<string, unknown>): string {
+  const s = JSON.stringify(fields)
+  return s.length > 8192 ? `${s.slice(0, 8192)}…(truncated, ${s.length} chars)` : s
+}

@@ -1,0 +1,7 @@
+// Pure zod input schemas, safe to import in the browser (forms) — nothing here may import I/O.
+export * from './auth/schema'
+export * from './devices/schema'
+export * from './groups/schema'
+export * from './paging'
+export * from './products/schema'
+export { ZRunLogSearchInput, type TRunLogSearchInput } from './runlog/search'
