@@ -36,7 +36,7 @@ const ZEnv = z.object({
 export type Config = z.infer<typeof ZEnv> & { dataDir: string }
 
 /** Validates the environment; on bad values prints every problem at once and exits. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const r = ZEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`)

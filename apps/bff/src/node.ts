@@ -198,6 +198,7 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
 
 async function clusterBackends(redisUrl: string) {
   const { default: mqemitterRedis } = await import('mqemitter-redis')
+  // @ts-expect-error aedes-persistence-redis ships no type declarations
   const { default: persistenceRedis } = await import('aedes-persistence-redis')
   const mq = mqemitterRedis({ connectionString: redisUrl })
   const persistence = persistenceRedis({ connectionString: redisUrl })

@@ -65,8 +65,14 @@ describe('parseAlinkRequest', () => {
   })
 
   it('reports 6300 when the payload method does not belong to the topic', () => {
-    const r = parseAlinkRequest('{"id":"1","params":{},"method":"thing.service.property.set"}', { expectedMethod: POST })
-    expect(!r.ok && r.error).toMatchObject({ code: 6300, id: '1', message: expect.stringMatching(/thing\.event\.property\.post/) })
+    const r = parseAlinkRequest('{"id":"1","params":{},"method":"thing.service.property.set"}', {
+      expectedMethod: POST,
+    })
+    expect(!r.ok && r.error).toMatchObject({
+      code: 6300,
+      id: '1',
+      message: expect.stringMatching(/thing\.event\.property\.post/),
+    })
   })
 })
 
@@ -85,7 +91,10 @@ describe('parseAlinkRequestForTopic', () => {
 
 describe('parseAlinkReply', () => {
   it('parses the C SDK reply', () => {
-    expect(parseAlinkReply('{"id":"9","code":200,"data":{}}')).toEqual({ ok: true, value: { id: '9', code: 200, data: {} } })
+    expect(parseAlinkReply('{"id":"9","code":200,"data":{}}')).toEqual({
+      ok: true,
+      value: { id: '9', code: 200, data: {} },
+    })
   })
   it('accepts a string code and missing data', () => {
     expect(parseAlinkReply('{"id":9,"code":"1000","message":"success"}')).toEqual({
@@ -111,7 +120,13 @@ describe('building messages', () => {
 
   it('makeRequest produces a schema-valid request', () => {
     const req = makeRequest('thing.service.property.set', { power: 1 }, { id: '5', ack: 1 })
-    expect(req).toEqual({ id: '5', version: '1.0', params: { power: 1 }, method: 'thing.service.property.set', sys: { ack: 1 } })
+    expect(req).toEqual({
+      id: '5',
+      version: '1.0',
+      params: { power: 1 },
+      method: 'thing.service.property.set',
+      sys: { ack: 1 },
+    })
     expect(ZAlinkRequest.safeParse(req).success).toBe(true)
   })
 

@@ -49,7 +49,10 @@ export type TAlinkReply = z.infer<typeof ZAlinkReply>
 // ---------------------------------------------------------------------------------------------
 
 const ZWireId = z.union([
-  z.string().min(1, 'id must not be empty').max(MESSAGE_ID_MAX_LENGTH, `id is longer than ${MESSAGE_ID_MAX_LENGTH} characters`),
+  z
+    .string()
+    .min(1, 'id must not be empty')
+    .max(MESSAGE_ID_MAX_LENGTH, `id is longer than ${MESSAGE_ID_MAX_LENGTH} characters`),
   z.number().int('id must be an integer').nonnegative('id must not be negative').max(Number.MAX_SAFE_INTEGER),
 ])
 
@@ -58,7 +61,9 @@ const ZWireRequest = z.looseObject({
   version: z.literal(ALINK_VERSION, { error: `version must be "${ALINK_VERSION}"` }).optional(),
   params: z.unknown().optional(),
   method: z.string().min(1, 'method must not be empty').optional(),
-  sys: z.looseObject({ ack: z.union([z.literal(0), z.literal(1)], { error: 'sys.ack must be 0 or 1' }).optional() }).optional(),
+  sys: z
+    .looseObject({ ack: z.union([z.literal(0), z.literal(1)], { error: 'sys.ack must be 0 or 1' }).optional() })
+    .optional(),
 })
 
 const ZWireReply = z.looseObject({
@@ -163,7 +168,10 @@ export function parseAlinkRequest(
   if (method === undefined) method = options.expectedMethod
   if (method === undefined) {
     if (!options.methodOptional) {
-      return { ok: false, error: { code: Codes.ALINK_METHOD_MISSING, message: 'Alink request has no method', id: requestId } }
+      return {
+        ok: false,
+        error: { code: Codes.ALINK_METHOD_MISSING, message: 'Alink request has no method', id: requestId },
+      }
     }
     method = ''
   }
@@ -175,7 +183,10 @@ export function parseAlinkRequest(
 }
 
 /** `parseAlinkRequest` with the method implied by the parsed topic (method optional where the topic has none). */
-export function parseAlinkRequestForTopic(payload: Uint8Array | string, topic: ParsedTopic): AlinkParseResult<TAlinkRequest> {
+export function parseAlinkRequestForTopic(
+  payload: Uint8Array | string,
+  topic: ParsedTopic,
+): AlinkParseResult<TAlinkRequest> {
   const expectedMethod = methodForTopic(topic)
   const options: ParseRequestOptions = expectedMethod === undefined ? { methodOptional: true } : { expectedMethod }
   return parseAlinkRequest(payload, options)

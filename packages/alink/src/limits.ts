@@ -141,8 +141,16 @@ export type RateLimitEvent = (typeof RATE_LIMIT_EVENTS)[number]
 export const RATE_LIMIT_EVENT_INFO: Readonly<
   Record<RateLimitEvent, { scope: 'device' | 'account'; window: 'second' | 'minute'; en: string }>
 > = {
-  Device_Connect_QPM_Limit: { scope: 'device', window: 'minute', en: 'A device exceeded its connect requests per minute.' },
-  Device_Uplink_QPS_Limit: { scope: 'device', window: 'second', en: 'A device exceeded its uplink messages per second.' },
+  Device_Connect_QPM_Limit: {
+    scope: 'device',
+    window: 'minute',
+    en: 'A device exceeded its connect requests per minute.',
+  },
+  Device_Uplink_QPS_Limit: {
+    scope: 'device',
+    window: 'second',
+    en: 'A device exceeded its uplink messages per second.',
+  },
   Device_Downlink_QPS_Limit: {
     scope: 'device',
     window: 'second',

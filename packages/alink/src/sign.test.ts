@@ -93,7 +93,11 @@ describe('parseClientId', () => {
     ['two sections', 'd|securemode=3|signmethod=hmacsha1|', 'client_id_malformed'],
     ['missing securemode', 'd|signmethod=hmacsha1|', 'client_id_malformed'],
     ['missing signmethod', 'd|securemode=3|', 'client_id_malformed'],
-    ['dynamic registration mode', 'd|securemode=-2,signmethod=hmacsha256,authType=register|', 'secure_mode_unsupported'],
+    [
+      'dynamic registration mode',
+      'd|securemode=-2,signmethod=hmacsha256,authType=register|',
+      'secure_mode_unsupported',
+    ],
     ['unknown sign method', 'd|securemode=3,signmethod=hmacsha512|', 'sign_method_unsupported'],
     ['timestamp not digits', 'd|securemode=3,signmethod=hmacsha1,timestamp=now|', 'client_id_malformed'],
     ['id longer than 64', `${'a'.repeat(65)}|securemode=3,signmethod=hmacsha1|`, 'client_id_malformed'],

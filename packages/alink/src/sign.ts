@@ -90,7 +90,10 @@ function authError(reason: AuthFailureReason, message: string): AuthError {
   }
 }
 
-const TOPIC_UNSAFE = /[/+#\u0000]/
+/** Characters that would change the structure of a topic level. */
+function topicUnsafe(value: string): boolean {
+  return /[/+#]/.test(value) || value.includes('\u0000')
+}
 
 function isSignMethod(value: string): value is SignMethod {
   return (SIGN_METHODS as readonly string[]).includes(value)
@@ -122,11 +125,17 @@ export function parseClientId(clientId: string): Result<ParsedClientId, AuthErro
   if (id.length > CLIENT_ID_MAX_LENGTH) {
     return {
       ok: false,
-      error: authError('client_id_malformed', `clientId id part is ${id.length} characters; the limit is ${CLIENT_ID_MAX_LENGTH}`),
+      error: authError(
+        'client_id_malformed',
+        `clientId id part is ${id.length} characters; the limit is ${CLIENT_ID_MAX_LENGTH}`,
+      ),
     }
   }
   if (body.includes('|')) {
-    return { ok: false, error: authError('client_id_malformed', `clientId "${clientId}" has more than one |…| section; ${shape}`) }
+    return {
+      ok: false,
+      error: authError('client_id_malformed', `clientId "${clientId}" has more than one |…| section; ${shape}`),
+    }
   }
   const fields = parseFields(body)
   const lower = new Map<string, string>()
@@ -158,7 +167,10 @@ export function parseClientId(clientId: string): Result<ParsedClientId, AuthErro
   if (!isSignMethod(signMethod)) {
     return {
       ok: false,
-      error: authError('sign_method_unsupported', `signmethod=${signMethodRaw} is not supported; use ${SIGN_METHODS.join(', ')}`),
+      error: authError(
+        'sign_method_unsupported',
+        `signmethod=${signMethodRaw} is not supported; use ${SIGN_METHODS.join(', ')}`,
+      ),
     }
   }
   const timestamp = lower.get('timestamp')
@@ -174,9 +186,7 @@ export function parseClientId(clientId: string): Result<ParsedClientId, AuthErro
 }
 
 /** Parses `<deviceName>&<productKey>`. Both parts must be non-empty and safe inside a topic level. */
-export function parseUsername(
-  username: string,
-): Result<{ productKey: string; deviceName: string }, AuthError> {
+export function parseUsername(username: string): Result<{ productKey: string; deviceName: string }, AuthError> {
   const amp = username.lastIndexOf('&')
   const deviceName = amp === -1 ? '' : username.slice(0, amp)
   const productKey = amp === -1 ? '' : username.slice(amp + 1)
@@ -186,10 +196,13 @@ export function parseUsername(
       error: authError('username_malformed', `username "${username}" is not "<deviceName>&<productKey>"`),
     }
   }
-  if (TOPIC_UNSAFE.test(deviceName) || TOPIC_UNSAFE.test(productKey) || deviceName.includes('&')) {
+  if (topicUnsafe(deviceName) || topicUnsafe(productKey) || deviceName.includes('&')) {
     return {
       ok: false,
-      error: authError('username_malformed', `username "${username}" contains characters not allowed in a device name or product key (/ + # &)`),
+      error: authError(
+        'username_malformed',
+        `username "${username}" contains characters not allowed in a device name or product key (/ + # &)`,
+      ),
     }
   }
   return { ok: true, productKey, deviceName }
@@ -275,7 +288,9 @@ function passwordText(password: string | Uint8Array | undefined): string | undef
   return typeof password === 'string' ? password : Buffer.from(password).toString('utf8')
 }
 
-export type VerifyResult = { ok: true; identity: DeviceIdentity } | { ok: false; reason: AuthFailureReason; error: AuthError }
+export type VerifyResult =
+  | { ok: true; identity: DeviceIdentity }
+  | { ok: false; reason: AuthFailureReason; error: AuthError }
 
 /** Full CONNECT check against the device secret. Never logs or returns the secret or the password. */
 export function verifyDeviceConnect(input: ConnectCredentials, deviceSecret: string): VerifyResult {

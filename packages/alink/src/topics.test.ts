@@ -21,10 +21,19 @@ const sys = (rest: string) => `/sys/${PK}/${DN}/${rest}`
 
 describe('parseTopic: system topics', () => {
   it.each([
-    [sys('thing/event/property/post'), { kind: 'property.post', reply: false, direction: 'up', method: 'thing.event.property.post' }],
-    [sys('thing/event/property/post_reply'), { kind: 'property.post', reply: true, direction: 'down', method: 'thing.event.property.post' }],
+    [
+      sys('thing/event/property/post'),
+      { kind: 'property.post', reply: false, direction: 'up', method: 'thing.event.property.post' },
+    ],
+    [
+      sys('thing/event/property/post_reply'),
+      { kind: 'property.post', reply: true, direction: 'down', method: 'thing.event.property.post' },
+    ],
     [sys('thing/event/property/batch/post'), { kind: 'property.batch.post', reply: false, direction: 'up' }],
-    [sys('thing/service/property/set'), { kind: 'property.set', reply: false, direction: 'down', method: 'thing.service.property.set' }],
+    [
+      sys('thing/service/property/set'),
+      { kind: 'property.set', reply: false, direction: 'down', method: 'thing.service.property.set' },
+    ],
     [sys('thing/service/property/set_reply'), { kind: 'property.set', reply: true, direction: 'up' }],
     [sys('thing/service/property/get'), { kind: 'property.get', reply: false, direction: 'down' }],
     [sys('thing/property/desired/get'), { kind: 'desired.get', reply: false, direction: 'up' }],
@@ -35,7 +44,10 @@ describe('parseTopic: system topics', () => {
     [sys('thing/log/post'), { kind: 'log.post', reply: false, direction: 'up' }],
     [sys('thing/deviceinfo/update'), { kind: 'deviceinfo.update', reply: false, direction: 'up' }],
     [sys('thing/deviceinfo/delete_reply'), { kind: 'deviceinfo.delete', reply: true, direction: 'down' }],
-    [sys('thing/ota/firmware/get'), { kind: 'ota.firmware.get', reply: false, direction: 'up', method: 'thing.ota.firmware.get' }],
+    [
+      sys('thing/ota/firmware/get'),
+      { kind: 'ota.firmware.get', reply: false, direction: 'up', method: 'thing.ota.firmware.get' },
+    ],
     [sys('thing/ota/firmware/get_reply'), { kind: 'ota.firmware.get', reply: true, direction: 'down' }],
     [sys('secure_tunnel/notify'), { kind: 'tunnel.notify', reply: false, direction: 'down' }],
     [sys('thing/topo/add'), { kind: 'topo.add', reply: false, direction: 'up', method: 'thing.topo.add' }],
@@ -77,8 +89,19 @@ describe('parseTopic: system topics', () => {
   })
 
   it('reads "<id>_reply" as the reply of service <id>', () => {
-    expect(parseTopic(sys('thing/service/Reboot'))).toMatchObject({ kind: 'service', identifier: 'Reboot', reply: false, direction: 'down', method: 'thing.service.Reboot' })
-    expect(parseTopic(sys('thing/service/Reboot_reply'))).toMatchObject({ kind: 'service', identifier: 'Reboot', reply: true, direction: 'up' })
+    expect(parseTopic(sys('thing/service/Reboot'))).toMatchObject({
+      kind: 'service',
+      identifier: 'Reboot',
+      reply: false,
+      direction: 'down',
+      method: 'thing.service.Reboot',
+    })
+    expect(parseTopic(sys('thing/service/Reboot_reply'))).toMatchObject({
+      kind: 'service',
+      identifier: 'Reboot',
+      reply: true,
+      direction: 'up',
+    })
   })
 
   it('parses RRPC topics with the message id', () => {
@@ -90,14 +113,27 @@ describe('parseTopic: system topics', () => {
       reply: false,
       direction: 'down',
     })
-    expect(parseTopic(sys('rrpc/response/1234567'))).toMatchObject({ kind: 'rrpc.response', messageId: '1234567', direction: 'up' })
+    expect(parseTopic(sys('rrpc/response/1234567'))).toMatchObject({
+      kind: 'rrpc.response',
+      messageId: '1234567',
+      direction: 'up',
+    })
   })
 
   it('parses the Link SDK /ext/rrpc wrapper around a service or custom topic', () => {
     const t = parseTopic(`/ext/rrpc/98765/sys/${PK}/${DN}/thing/service/Reboot`)
-    expect(t).toMatchObject({ kind: 'rrpc.ext', rrpcId: '98765', productKey: PK, deviceName: DN, inner: { kind: 'service', identifier: 'Reboot' } })
+    expect(t).toMatchObject({
+      kind: 'rrpc.ext',
+      rrpcId: '98765',
+      productKey: PK,
+      deviceName: DN,
+      inner: { kind: 'service', identifier: 'Reboot' },
+    })
     expect(methodForTopic(t)).toBe('thing.service.Reboot')
-    expect(parseTopic(`/ext/rrpc/1/${PK}/${DN}/user/cmd`)).toMatchObject({ kind: 'rrpc.ext', inner: { kind: 'custom', suffix: 'cmd' } })
+    expect(parseTopic(`/ext/rrpc/1/${PK}/${DN}/user/cmd`)).toMatchObject({
+      kind: 'rrpc.ext',
+      inner: { kind: 'custom', suffix: 'cmd' },
+    })
     expect(parseTopic(`/ext/rrpc/1/sys/${PK}/${DN}/thing/event/property/post`).kind).toBe('unknown')
     expect(parseTopic('/ext/rrpc//sys/x/y/thing/service/a').kind).toBe('unknown')
   })
@@ -105,7 +141,12 @@ describe('parseTopic: system topics', () => {
 
 describe('parseTopic: custom and unknown topics', () => {
   it('parses multi-level custom topics', () => {
-    expect(parseTopic(`/${PK}/${DN}/user/get/status`)).toEqual({ kind: 'custom', productKey: PK, deviceName: DN, suffix: 'get/status' })
+    expect(parseTopic(`/${PK}/${DN}/user/get/status`)).toEqual({
+      kind: 'custom',
+      productKey: PK,
+      deviceName: DN,
+      suffix: 'get/status',
+    })
   })
 
   it.each([
@@ -137,7 +178,9 @@ describe('topic builders', () => {
     expect(topics.shadowGet(PK, DN)).toBe(`/shadow/get/${PK}/${DN}`)
     expect(topics.combineLogin(PK, DN)).toBe(`/ext/session/${PK}/${DN}/combine/login`)
     expect(topics.custom(PK, DN, 'get/status')).toBe(`/${PK}/${DN}/user/get/status`)
-    expect(topics.extRrpc('7', topics.service(PK, DN, 'Reboot'))).toBe(`/ext/rrpc/7/sys/${PK}/${DN}/thing/service/Reboot`)
+    expect(topics.extRrpc('7', topics.service(PK, DN, 'Reboot'))).toBe(
+      `/ext/rrpc/7/sys/${PK}/${DN}/thing/service/Reboot`,
+    )
     expect(reply(topics.propertyPost(PK, DN))).toBe(sys('thing/event/property/post_reply'))
     expect(topics.reply(topics.service(PK, DN, 'Reboot'))).toBe(sys('thing/service/Reboot_reply'))
     expect(requestTopicOf(sys('thing/config/get_reply'))).toBe(sys('thing/config/get'))
@@ -220,8 +263,17 @@ describe('serverSideSubscriptions', () => {
   })
   it('contains only valid filters and never an uplink topic', () => {
     for (const f of filters) expect(isValidTopicFilter(f), f).toBe(true)
-    const uplinks = [sys('thing/event/property/post'), sys('thing/event/Error/post'), `/ota/device/inform/${PK}/${DN}`, sys('thing/config/get')]
-    for (const u of uplinks) expect(filters.some((f) => topicMatches(f, u)), u).toBe(false)
+    const uplinks = [
+      sys('thing/event/property/post'),
+      sys('thing/event/Error/post'),
+      `/ota/device/inform/${PK}/${DN}`,
+      sys('thing/config/get'),
+    ]
+    for (const u of uplinks)
+      expect(
+        filters.some((f) => topicMatches(f, u)),
+        u,
+      ).toBe(false)
   })
 })
 
@@ -252,6 +304,7 @@ describe('MQTT filter helpers', () => {
   it('normalizes topic class suffixes', () => {
     expect(normalizeTopicClassSuffix('update')).toBe('update')
     expect(normalizeTopicClassSuffix('/get/+')).toBe('get/+')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the console's literal placeholder form
     expect(normalizeTopicClassSuffix('/${productKey}/${deviceName}/user/data/#')).toBe('data/#')
     expect(normalizeTopicClassSuffix('a/#/b')).toBeNull()
     expect(validateTopicClassSuffix('a//b')).toMatch(/non-empty levels/)
@@ -267,11 +320,14 @@ describe('deviceTopicAccess', () => {
       { suffix: 'update', operation: 'PUB' },
       { suffix: 'get', operation: 'SUB' },
       { suffix: 'data/+', operation: 'ALL' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the console's literal placeholder form
       { suffix: '/${productKey}/${deviceName}/user/cmd/#', operation: 'SUB' },
     ],
   }
-  const pub = (topic: string, extra: Partial<TopicAccessRequest> = {}) => deviceTopicAccess({ ...base, ...extra, topic, action: 'publish' })
-  const sub = (topic: string, extra: Partial<TopicAccessRequest> = {}) => deviceTopicAccess({ ...base, ...extra, topic, action: 'subscribe' })
+  const pub = (topic: string, extra: Partial<TopicAccessRequest> = {}) =>
+    deviceTopicAccess({ ...base, ...extra, topic, action: 'publish' })
+  const sub = (topic: string, extra: Partial<TopicAccessRequest> = {}) =>
+    deviceTopicAccess({ ...base, ...extra, topic, action: 'subscribe' })
 
   it('lets a device publish its uplinks and subscribe its downlinks', () => {
     expect(pub(sys('thing/event/property/post'))).toEqual({ allowed: true })
@@ -295,16 +351,28 @@ describe('deviceTopicAccess', () => {
   })
 
   it('refuses the wrong direction with 9236 and says why', () => {
-    expect(pub(sys('thing/service/property/set'))).toMatchObject({ allowed: false, code: 9236, reason: expect.stringMatching(/downlink/) })
+    expect(pub(sys('thing/service/property/set'))).toMatchObject({
+      allowed: false,
+      code: 9236,
+      reason: expect.stringMatching(/downlink/),
+    })
     expect(pub(sys('thing/event/property/post_reply'))).toMatchObject({ allowed: false, code: 9236 })
     expect(pub(`/ota/device/upgrade/${PK}/${DN}`)).toMatchObject({ allowed: false })
-    expect(sub(sys('thing/event/property/post'))).toMatchObject({ allowed: false, code: 9236, reason: expect.stringMatching(/uplink/) })
+    expect(sub(sys('thing/event/property/post'))).toMatchObject({
+      allowed: false,
+      code: 9236,
+      reason: expect.stringMatching(/uplink/),
+    })
     expect(sub(`/ota/device/inform/${PK}/${DN}`)).toMatchObject({ allowed: false })
     expect(sub(sys('thing/service/Reboot_reply'))).toMatchObject({ allowed: false })
   })
 
   it('keeps devices inside their own topics', () => {
-    expect(pub(`/sys/${PK}/other-dev/thing/event/property/post`)).toMatchObject({ allowed: false, code: 9236, reason: expect.stringMatching(/neither this device/) })
+    expect(pub(`/sys/${PK}/other-dev/thing/event/property/post`)).toMatchObject({
+      allowed: false,
+      code: 9236,
+      reason: expect.stringMatching(/neither this device/),
+    })
     expect(sub(`/sys/${PK}/other-dev/thing/service/property/set`)).toMatchObject({ allowed: false })
     expect(pub(`/${PK}/other-dev/user/update`)).toMatchObject({ allowed: false })
   })
@@ -339,7 +407,10 @@ describe('deviceTopicAccess', () => {
   })
 
   it('rejects wildcards in PUBLISH and malformed filters', () => {
-    expect(pub(sys('thing/event/+/post'))).toMatchObject({ allowed: false, reason: expect.stringMatching(/MQTT-3.3.2-2/) })
+    expect(pub(sys('thing/event/+/post'))).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/MQTT-3.3.2-2/),
+    })
     expect(sub(sys('thing/#/x'))).toMatchObject({ allowed: false, reason: expect.stringMatching(/malformed/) })
     expect(pub('')).toMatchObject({ allowed: false })
   })
@@ -352,7 +423,11 @@ describe('deviceTopicAccess', () => {
   })
 
   it('lets a gateway use the topics of its attached sub-devices only', () => {
-    const gw = { subDevices: [{ productKey: 'subPK', deviceName: 'sub-1', topicClasses: [{ suffix: 'report', operation: 'PUB' as const }] }] }
+    const gw = {
+      subDevices: [
+        { productKey: 'subPK', deviceName: 'sub-1', topicClasses: [{ suffix: 'report', operation: 'PUB' as const }] },
+      ],
+    }
     expect(pub('/sys/subPK/sub-1/thing/event/property/post', gw)).toEqual({ allowed: true })
     expect(sub('/sys/subPK/sub-1/thing/service/+', gw)).toEqual({ allowed: true })
     expect(pub('/ota/device/progress/subPK/sub-1', gw)).toEqual({ allowed: true })
@@ -362,7 +437,10 @@ describe('deviceTopicAccess', () => {
     // topology and session topics are the gateway's own
     expect(pub(sys('thing/topo/add'), gw)).toEqual({ allowed: true })
     expect(pub(`/ext/session/${PK}/${DN}/combine/login`, gw)).toEqual({ allowed: true })
-    expect(pub('/sys/subPK/sub-1/thing/topo/add', gw)).toMatchObject({ allowed: false, reason: expect.stringMatching(/gateway/) })
+    expect(pub('/sys/subPK/sub-1/thing/topo/add', gw)).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/gateway/),
+    })
     // a sub-device without topic classes has no custom topics
     const noClasses = { subDevices: [{ productKey: 'subPK', deviceName: 'sub-1' }] }
     expect(pub('/subPK/sub-1/user/report', noClasses)).toMatchObject({ allowed: false })

@@ -129,31 +129,127 @@ interface Definition {
 
 const DEFINITIONS: readonly Definition[] = [
   // Thing model: properties and events (up). Alink methods per DESIGN.md contract.
-  { kind: 'property.post', pattern: '/sys/{pk}/{dn}/thing/event/property/post', direction: 'up', replyable: true, method: 'thing.event.property.post' },
-  { kind: 'property.batch.post', pattern: '/sys/{pk}/{dn}/thing/event/property/batch/post', direction: 'up', replyable: true, method: 'thing.event.property.batch.post' },
-  { kind: 'property.pack.post', pattern: '/sys/{pk}/{dn}/thing/event/property/pack/post', direction: 'up', replyable: true, method: 'thing.event.property.pack.post' },
-  { kind: 'property.history.post', pattern: '/sys/{pk}/{dn}/thing/event/property/history/post', direction: 'up', replyable: true, method: 'thing.event.property.history.post' },
-  { kind: 'event.post', pattern: '/sys/{pk}/{dn}/thing/event/{id}/post', direction: 'up', replyable: true, method: (id) => `thing.event.${id}.post` },
+  {
+    kind: 'property.post',
+    pattern: '/sys/{pk}/{dn}/thing/event/property/post',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.event.property.post',
+  },
+  {
+    kind: 'property.batch.post',
+    pattern: '/sys/{pk}/{dn}/thing/event/property/batch/post',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.event.property.batch.post',
+  },
+  {
+    kind: 'property.pack.post',
+    pattern: '/sys/{pk}/{dn}/thing/event/property/pack/post',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.event.property.pack.post',
+  },
+  {
+    kind: 'property.history.post',
+    pattern: '/sys/{pk}/{dn}/thing/event/property/history/post',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.event.property.history.post',
+  },
+  {
+    kind: 'event.post',
+    pattern: '/sys/{pk}/{dn}/thing/event/{id}/post',
+    direction: 'up',
+    replyable: true,
+    method: (id) => `thing.event.${id}.post`,
+  },
   // Thing model: property set/get and services (down).
-  { kind: 'property.set', pattern: '/sys/{pk}/{dn}/thing/service/property/set', direction: 'down', replyable: true, method: 'thing.service.property.set' },
-  { kind: 'property.get', pattern: '/sys/{pk}/{dn}/thing/service/property/get', direction: 'down', replyable: true, method: 'thing.service.property.get' },
-  { kind: 'service', pattern: '/sys/{pk}/{dn}/thing/service/{id}', direction: 'down', replyable: true, method: (id) => `thing.service.${id}` },
+  {
+    kind: 'property.set',
+    pattern: '/sys/{pk}/{dn}/thing/service/property/set',
+    direction: 'down',
+    replyable: true,
+    method: 'thing.service.property.set',
+  },
+  {
+    kind: 'property.get',
+    pattern: '/sys/{pk}/{dn}/thing/service/property/get',
+    direction: 'down',
+    replyable: true,
+    method: 'thing.service.property.get',
+  },
+  {
+    kind: 'service',
+    pattern: '/sys/{pk}/{dn}/thing/service/{id}',
+    direction: 'down',
+    replyable: true,
+    method: (id) => `thing.service.${id}`,
+  },
   // Desired properties (up, the device asks).
-  { kind: 'desired.get', pattern: '/sys/{pk}/{dn}/thing/property/desired/get', direction: 'up', replyable: true, method: 'thing.property.desired.get' },
-  { kind: 'desired.delete', pattern: '/sys/{pk}/{dn}/thing/property/desired/delete', direction: 'up', replyable: true, method: 'thing.property.desired.delete' },
+  {
+    kind: 'desired.get',
+    pattern: '/sys/{pk}/{dn}/thing/property/desired/get',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.property.desired.get',
+  },
+  {
+    kind: 'desired.delete',
+    pattern: '/sys/{pk}/{dn}/thing/property/desired/delete',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.property.desired.delete',
+  },
   // RRPC (down request, up response; the message id is part of the topic).
   { kind: 'rrpc.request', pattern: '/sys/{pk}/{dn}/rrpc/request/{msgId}', direction: 'down', replyable: false },
   { kind: 'rrpc.response', pattern: '/sys/{pk}/{dn}/rrpc/response/{msgId}', direction: 'up', replyable: false },
   // Remote configuration (ref §9): get (up) and push (down).
-  { kind: 'config.get', pattern: '/sys/{pk}/{dn}/thing/config/get', direction: 'up', replyable: true, method: 'thing.config.get' },
-  { kind: 'config.push', pattern: '/sys/{pk}/{dn}/thing/config/push', direction: 'down', replyable: true, method: 'thing.config.push' },
+  {
+    kind: 'config.get',
+    pattern: '/sys/{pk}/{dn}/thing/config/get',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.config.get',
+  },
+  {
+    kind: 'config.push',
+    pattern: '/sys/{pk}/{dn}/thing/config/push',
+    direction: 'down',
+    replyable: true,
+    method: 'thing.config.push',
+  },
   // Device local log (ref §7.2).
-  { kind: 'log.post', pattern: '/sys/{pk}/{dn}/thing/log/post', direction: 'up', replyable: true, method: 'thing.log.post' },
+  {
+    kind: 'log.post',
+    pattern: '/sys/{pk}/{dn}/thing/log/post',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.log.post',
+  },
   // Device tags.
-  { kind: 'deviceinfo.update', pattern: '/sys/{pk}/{dn}/thing/deviceinfo/update', direction: 'up', replyable: true, method: 'thing.deviceinfo.update' },
-  { kind: 'deviceinfo.delete', pattern: '/sys/{pk}/{dn}/thing/deviceinfo/delete', direction: 'up', replyable: true, method: 'thing.deviceinfo.delete' },
+  {
+    kind: 'deviceinfo.update',
+    pattern: '/sys/{pk}/{dn}/thing/deviceinfo/update',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.deviceinfo.update',
+  },
+  {
+    kind: 'deviceinfo.delete',
+    pattern: '/sys/{pk}/{dn}/thing/deviceinfo/delete',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.deviceinfo.delete',
+  },
   // OTA (ref §8.3).
-  { kind: 'ota.firmware.get', pattern: '/sys/{pk}/{dn}/thing/ota/firmware/get', direction: 'up', replyable: true, method: 'thing.ota.firmware.get' },
+  {
+    kind: 'ota.firmware.get',
+    pattern: '/sys/{pk}/{dn}/thing/ota/firmware/get',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.ota.firmware.get',
+  },
   { kind: 'ota.inform', pattern: '/ota/device/inform/{pk}/{dn}', direction: 'up', replyable: false },
   { kind: 'ota.upgrade', pattern: '/ota/device/upgrade/{pk}/{dn}', direction: 'down', replyable: false },
   { kind: 'ota.progress', pattern: '/ota/device/progress/{pk}/{dn}', direction: 'up', replyable: false },
@@ -161,18 +257,63 @@ const DEFINITIONS: readonly Definition[] = [
   { kind: 'model.up_raw', pattern: '/sys/{pk}/{dn}/thing/model/up_raw', direction: 'up', replyable: true },
   { kind: 'model.down_raw', pattern: '/sys/{pk}/{dn}/thing/model/down_raw', direction: 'down', replyable: true },
   // Gateways: topology and sub-device sessions.
-  { kind: 'topo.add', pattern: '/sys/{pk}/{dn}/thing/topo/add', direction: 'up', replyable: true, method: 'thing.topo.add' },
-  { kind: 'topo.delete', pattern: '/sys/{pk}/{dn}/thing/topo/delete', direction: 'up', replyable: true, method: 'thing.topo.delete' },
-  { kind: 'topo.get', pattern: '/sys/{pk}/{dn}/thing/topo/get', direction: 'up', replyable: true, method: 'thing.topo.get' },
-  { kind: 'topo.change', pattern: '/sys/{pk}/{dn}/thing/topo/change', direction: 'down', replyable: true, method: 'thing.topo.change' },
-  { kind: 'sub.register', pattern: '/sys/{pk}/{dn}/thing/sub/register', direction: 'up', replyable: true, method: 'thing.sub.register' },
+  {
+    kind: 'topo.add',
+    pattern: '/sys/{pk}/{dn}/thing/topo/add',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.topo.add',
+  },
+  {
+    kind: 'topo.delete',
+    pattern: '/sys/{pk}/{dn}/thing/topo/delete',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.topo.delete',
+  },
+  {
+    kind: 'topo.get',
+    pattern: '/sys/{pk}/{dn}/thing/topo/get',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.topo.get',
+  },
+  {
+    kind: 'topo.change',
+    pattern: '/sys/{pk}/{dn}/thing/topo/change',
+    direction: 'down',
+    replyable: true,
+    method: 'thing.topo.change',
+  },
+  {
+    kind: 'sub.register',
+    pattern: '/sys/{pk}/{dn}/thing/sub/register',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.sub.register',
+  },
   { kind: 'combine.login', pattern: '/ext/session/{pk}/{dn}/combine/login', direction: 'up', replyable: true },
   { kind: 'combine.logout', pattern: '/ext/session/{pk}/{dn}/combine/logout', direction: 'up', replyable: true },
-  { kind: 'combine.batch_login', pattern: '/ext/session/{pk}/{dn}/combine/batch_login', direction: 'up', replyable: true },
-  { kind: 'combine.batch_logout', pattern: '/ext/session/{pk}/{dn}/combine/batch_logout', direction: 'up', replyable: true },
+  {
+    kind: 'combine.batch_login',
+    pattern: '/ext/session/{pk}/{dn}/combine/batch_login',
+    direction: 'up',
+    replyable: true,
+  },
+  {
+    kind: 'combine.batch_logout',
+    pattern: '/ext/session/{pk}/{dn}/combine/batch_logout',
+    direction: 'up',
+    replyable: true,
+  },
   // Secure tunnel (ref §11.1): the platform notifies, the device agent may ask for tunnel info.
   { kind: 'tunnel.notify', pattern: '/sys/{pk}/{dn}/secure_tunnel/notify', direction: 'down', replyable: true },
-  { kind: 'tunnel.proxy.request', pattern: '/sys/{pk}/{dn}/secure_tunnel/proxy/request', direction: 'up', replyable: true },
+  {
+    kind: 'tunnel.proxy.request',
+    pattern: '/sys/{pk}/{dn}/secure_tunnel/proxy/request',
+    direction: 'up',
+    replyable: true,
+  },
   // Device shadow.
   { kind: 'shadow.update', pattern: '/shadow/update/{pk}/{dn}', direction: 'up', replyable: false },
   { kind: 'shadow.get', pattern: '/shadow/get/{pk}/{dn}', direction: 'down', replyable: false },
@@ -227,7 +368,12 @@ function buildTemplates(): Template[] {
         segments: parsePattern(definition.pattern, true),
       })
     }
-    out.push({ definition, reply: false, direction: definition.direction, segments: parsePattern(definition.pattern, false) })
+    out.push({
+      definition,
+      reply: false,
+      direction: definition.direction,
+      segments: parsePattern(definition.pattern, false),
+    })
   }
   return out
 }
@@ -239,7 +385,8 @@ const TEMPLATE_INDEX: ReadonlyMap<string, readonly Template[]> = (() => {
   const index = new Map<string, Template[]>()
   for (const t of TEMPLATES) {
     const first = t.segments[1]
-    if (!first || !('literal' in first)) throw new Error(`topic pattern must start with a literal: ${t.definition.pattern}`)
+    if (!first || !('literal' in first))
+      throw new Error(`topic pattern must start with a literal: ${t.definition.pattern}`)
     const key = `${first.literal}/${t.segments.length}`
     const list = index.get(key) ?? []
     list.push(t)
@@ -329,7 +476,11 @@ function parseExtRrpc(topic: string, levels: readonly string[]): ExtRrpcTopic | 
   if (!inner) return unknown(topic, 'ext rrpc wraps a topic that is neither a service topic nor a custom topic')
   const allowed =
     inner.kind === 'custom' ||
-    (!inner.reply && (inner.kind === 'service' || inner.kind === 'property.set' || inner.kind === 'property.get' || inner.kind === 'model.down_raw'))
+    (!inner.reply &&
+      (inner.kind === 'service' ||
+        inner.kind === 'property.set' ||
+        inner.kind === 'property.get' ||
+        inner.kind === 'model.down_raw'))
   if (!allowed) return unknown(topic, `ext rrpc cannot wrap a ${inner.kind} topic`)
   return {
     kind: 'rrpc.ext',
@@ -352,7 +503,9 @@ export function parseTopic(topic: string): ParsedTopic {
   if (levels[1] === 'ext' && levels[2] === 'rrpc') return parseExtRrpc(topic, levels)
   const system = parseSystem(levels)
   if (system) return system
-  return parseCustom(levels) ?? unknown(topic, 'not an Alink system topic nor a /{productKey}/{deviceName}/user/... topic')
+  return (
+    parseCustom(levels) ?? unknown(topic, 'not an Alink system topic nor a /{productKey}/{deviceName}/user/... topic')
+  )
 }
 
 /** The `_reply` topic of a request topic. */
@@ -385,7 +538,7 @@ export function methodForTopic(parsed: ParsedTopic): string | undefined {
 // ---------------------------------------------------------------------------------------------
 
 function checkLevel(name: string, value: string): string {
-  if (value === '' || /[/+#\u0000]/.test(value)) {
+  if (value === '' || /[/+#]/.test(value) || value.includes('\u0000')) {
     throw new TypeError(`${name} "${value}" cannot be used in a topic (empty, or contains / + # or NUL)`)
   }
   return value
@@ -402,7 +555,12 @@ function formatKind(kind: SystemTopicKind, pk: string, dn: string, variable?: st
 }
 
 /** Builds the topic of a system kind; `variable` is the identifier or RRPC message id when the kind has one. */
-export function formatSystemTopic(kind: SystemTopicKind, productKey: string, deviceName: string, variable?: string): string {
+export function formatSystemTopic(
+  kind: SystemTopicKind,
+  productKey: string,
+  deviceName: string,
+  variable?: string,
+): string {
   return formatKind(kind, productKey, deviceName, variable)
 }
 

@@ -84,15 +84,20 @@ export async function startEmbeddedPostgres(
   if (fs.existsSync(pidFile)) {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
     if (pid && !isAlive(pid)) fs.rmSync(pidFile)
-    else if (pid) throw new Error(`the embedded PostgreSQL in ${pgDir} is already running (pid ${pid}); stop the other IoT Ops node first`)
+    else if (pid) {
+      // a running node owns it (e.g. the CLI next to a running server): share it, do not stop it
+      const port = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[3])
+      if (!port) throw new Error(`the embedded PostgreSQL in ${pgDir} is running (pid ${pid}) but its port is unknown`)
+      return { url: urlFor(password, port), stop: async () => {} }
+    }
   }
   await pg.start()
   if (fresh) await pg.createDatabase(DB_NAME)
-  return {
-    url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`,
-    stop: () => pg.stop(),
-  }
+  return { url: urlFor(password, port), stop: () => pg.stop() }
 }
+
+const urlFor = (password: string, port: number) =>
+  `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DB_NAME}`
 
 function isAlive(pid: number): boolean {
   try {

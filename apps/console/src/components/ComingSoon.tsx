@@ -3,7 +3,6 @@
 import { Button, Card, Result } from 'antd'
 import Link from 'next/link'
 import { useT } from '@/i18n/I18nProvider'
-import type { MessageKey } from '@/i18n/translate'
 import { PageHeader } from './PageHeader'
 
 export type UpcomingFeature =
@@ -20,7 +19,7 @@ export type UpcomingFeature =
 /** The honest page of a feature that this version does not have yet: its name and what it will do. */
 export function ComingSoon({ feature }: { feature: UpcomingFeature }) {
   const t = useT()
-  const title = t(`nav.${feature}` as MessageKey)
+  const title = t(`nav.${feature}`)
   return (
     <>
       <PageHeader title={title} />
@@ -28,7 +27,7 @@ export function ComingSoon({ feature }: { feature: UpcomingFeature }) {
         <Result
           status="info"
           title={t('comingSoon.title')}
-          subTitle={t(`comingSoon.features.${feature}` as MessageKey)}
+          subTitle={t(`comingSoon.features.${feature}`)}
           extra={
             <Link href="/">
               <Button type="primary">{t('comingSoon.back')}</Button>

@@ -3,9 +3,10 @@
 import {
   AlertOutlined,
   ApartmentOutlined,
+  AppstoreOutlined,
   BugOutlined,
-  ClusterOutlined,
   CloudUploadOutlined,
+  ClusterOutlined,
   ControlOutlined,
   DashboardOutlined,
   DesktopOutlined,
@@ -20,7 +21,6 @@ import {
   SettingOutlined,
   TagsOutlined,
   TeamOutlined,
-  AppstoreOutlined,
 } from '@ant-design/icons'
 import { Flex, Layout, Menu, type MenuProps, Spin, Typography } from 'antd'
 import Link from 'next/link'
@@ -28,18 +28,19 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
 import { isLocale, readLocaleCookie } from '@/i18n/config'
 import { useI18n } from '@/i18n/I18nProvider'
+import type { Messages } from '@/i18n/messages/en-US'
 import { useMe } from '@/lib/auth'
 import { LocaleSwitcher } from './LocaleSwitcher'
 import { QueryError } from './QueryError'
 import { UserMenu } from './UserMenu'
 
 /** Every page of the console, by menu group; the key is the route. */
-const DEVICE_ROUTES = [
+const DEVICE_ROUTES: NavRoute[] = [
   { key: '/products', icon: <AppstoreOutlined />, label: 'products' },
   { key: '/devices', icon: <DesktopOutlined />, label: 'devices' },
   { key: '/groups', icon: <TagsOutlined />, label: 'groups' },
-] as const
-const OPS_ROUTES = [
+]
+const OPS_ROUTES: NavRoute[] = [
   { key: '/monitoring', icon: <LineChartOutlined />, label: 'monitoring' },
   { key: '/dashboard', icon: <FundOutlined />, label: 'dashboard' },
   { key: '/debug', icon: <BugOutlined />, label: 'debug' },
@@ -49,11 +50,18 @@ const OPS_ROUTES = [
   { key: '/remote-config', icon: <ControlOutlined />, label: 'remoteConfig' },
   { key: '/alerts', icon: <AlertOutlined />, label: 'alerts' },
   { key: '/tunnels', icon: <SafetyOutlined />, label: 'tunnels' },
-] as const
-const SETTINGS_ROUTES = [
+]
+const SETTINGS_ROUTES: NavRoute[] = [
   { key: '/settings/users', icon: <TeamOutlined />, label: 'users' },
   { key: '/settings/api-keys', icon: <KeyOutlined />, label: 'apiKeys' },
-] as const
+]
+type NavKey = keyof Messages['nav']
+interface NavRoute {
+  key: string
+  icon: ReactNode
+  label: NavKey
+}
+
 const ALL_ROUTES = ['/', ...[...DEVICE_ROUTES, ...OPS_ROUTES, ...SETTINGS_ROUTES].map((r) => r.key)]
 
 /** The menu entry of a path: the longest route the path starts with (`/devices/pk/dn` → `/devices`). */
@@ -81,7 +89,10 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const searchParams = useSearchParams()
   const [collapsed, setCollapsed] = useState(false)
   const selected = selectedRoute(pathname)
-  const [openKeys, setOpenKeys] = useState<string[]>(() => ['g-devices', ...(groupOf(selected) ? [groupOf(selected)!] : [])])
+  const [openKeys, setOpenKeys] = useState<string[]>(() => [
+    'g-devices',
+    ...(groupOf(selected) ? [groupOf(selected)!] : []),
+  ])
 
   const user = me.data
   useEffect(() => {
@@ -97,10 +108,10 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   }, [user?.locale, locale, setLocale])
 
   const items = useMemo<MenuProps['items']>(() => {
-    const leaf = (r: { key: string; icon: ReactNode; label: string }) => ({
+    const leaf = (r: NavRoute) => ({
       key: r.key,
       icon: r.icon,
-      label: <Link href={r.key}>{t(`nav.${r.label as 'products'}`)}</Link>,
+      label: <Link href={r.key}>{t(`nav.${r.label}`)}</Link>,
     })
     const groups: MenuProps['items'] = [
       { key: '/', icon: <HomeOutlined />, label: <Link href="/">{t('nav.overview')}</Link> },

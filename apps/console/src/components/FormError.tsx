@@ -8,5 +8,7 @@ import { errorMessage } from '@/lib/errors'
 export function FormError({ error }: { error: unknown }) {
   const t = useT()
   if (!error) return null
-  return <Alert type="error" showIcon title={errorMessage(error, t('common.networkError'))} style={{ marginBottom: 16 }} />
+  return (
+    <Alert type="error" showIcon title={errorMessage(error, t('common.networkError'))} style={{ marginBottom: 16 }} />
+  )
 }

@@ -12,7 +12,13 @@ export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () =>
   return (
     <Result
       status={status}
-      title={code === 'NOT_FOUND' ? t('common.notFound') : code === 'FORBIDDEN' ? t('common.forbidden') : t('common.loadFailed')}
+      title={
+        code === 'NOT_FOUND'
+          ? t('common.notFound')
+          : code === 'FORBIDDEN'
+            ? t('common.forbidden')
+            : t('common.loadFailed')
+      }
       subTitle={errorMessage(error, t('common.networkError'))}
       extra={
         onRetry ? (

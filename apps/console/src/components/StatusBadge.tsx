@@ -1,7 +1,7 @@
 'use client'
 
-import { Badge } from 'antd'
 import type { BadgeProps } from 'antd'
+import { Badge } from 'antd'
 import { useT } from '@/i18n/I18nProvider'
 
 export type DeviceStatus = 'ONLINE' | 'OFFLINE' | 'UNACTIVE' | 'DISABLED'

@@ -28,7 +28,7 @@ export function useIsAdmin(): boolean {
 
 /** Only same-origin paths are followed after sign-in, never another site (`//evil`, `https://…`). */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) {
     return '/'
   }
   return next

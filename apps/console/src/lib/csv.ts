@@ -30,7 +30,11 @@ export function downloadText(filename: string, text: string, type = 'text/csv;ch
 export function parseNameList(text: string): string[] {
   const seen = new Set<string>()
   for (const line of text.split(/\r?\n/)) {
-    const first = line.split(/[,;\t]/)[0]?.trim().replace(/^"(.*)"$/, '$1') ?? ''
+    const first =
+      line
+        .split(/[,;\t]/)[0]
+        ?.trim()
+        .replace(/^"(.*)"$/, '$1') ?? ''
     if (!first || first.toLowerCase() === 'devicename') continue
     seen.add(first)
   }

@@ -1,9 +1,14 @@
 /** The zod input schemas shared with the API (pure zod, safe in the browser). */
 export {
+  ZAddGroupDevicesInput,
   ZCreateApiKeyInput,
+  ZCreateDeviceInput,
+  ZCreateGroupInput,
   ZCreateProductInput,
   ZCreateTopicClassInput,
   ZCreateUserInput,
+  ZDeviceName,
   ZLoginInput,
+  ZTag,
   ZUpdateProductInput,
 } from '@iotops/services/schemas'

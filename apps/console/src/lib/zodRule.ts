@@ -18,6 +18,6 @@ export function zodRule(schema: Parser, message: string): FormRule {
 }
 
 /** Drops empty strings so optional fields are sent as "not given". */
-export function withoutEmpty<T extends Record<string, unknown>>(values: T): T {
+export function withoutEmpty<T extends object>(values: T): T {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== null && v !== undefined)) as T
 }

@@ -1,4 +1,5 @@
-import { Codes, systemTopicsFor, type ThingModel } from '@iotops/alink'
+import { Codes, type ThingModel } from '@iotops/alink'
+import { systemTopicsFor } from '../products/topics'
 import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'

@@ -1,9 +1,11 @@
 import {
   Codes,
   deviceTopicAccess,
+  findProperty,
   MAX_PROPERTIES_PER_POST,
   numericValue,
-  parseAlinkRequest,
+  parseAlinkRequest as parseAlink,
+  type TAlinkRequest,
   parseTopic,
   type ThingModel,
   topics,
@@ -155,7 +157,7 @@ export function createPipeline(hub: DeviceHub) {
 
   async function propertyPost(m: Msg, text: string, model: ThingModel | undefined) {
     const replyTopic = topics.reply(m.topic)
-    const req = parseAlinkRequest(text)
+    const req = parseAlinkRequest(text, 'thing.event.property.post')
     if (!req.ok) {
       hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
       await record(m, { bizType: BizType.ThingModel, operation: 'check', code: req.code, content: { Message: req.message } })
@@ -176,7 +178,7 @@ export function createPipeline(hub: DeviceHub) {
       deviceId: m.s.deviceId,
       identifier: x.identifier,
       value: x.value,
-      num: numericValue(x.dataType, x.value),
+      num: numericOf(model, x.identifier, x.value),
       ts: x.time !== undefined ? new Date(x.time) : m.at,
     }))
     await Promise.all([
@@ -190,7 +192,7 @@ export function createPipeline(hub: DeviceHub) {
   async function eventPost(m: Msg, text: string, identifier: string, model: ThingModel | undefined) {
     const replyTopic = topics.reply(m.topic)
     const method = `thing.event.${identifier}.post`
-    const req = parseAlinkRequest(text)
+    const req = parseAlinkRequest(text, method)
     if (!req.ok) {
       await record(m, { bizType: BizType.ThingModel, operation: 'check', code: req.code, content: { Message: req.message } })
       await reply(m, replyTopic, { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, req.id ?? null)
@@ -204,15 +206,15 @@ export function createPipeline(hub: DeviceHub) {
       if (ack) await reply(m, replyTopic, { id, code: v.code, data: {}, message: v.message, method }, id)
       return
     }
-    const value = (params as { value?: unknown }).value ?? params
-    const time = (params as { time?: number }).time
+    const value = v.values
+    const time = v.time
     hub.metrics.add(Metric.EventPosts, m.s.productKey)
-    hub.metrics.add(`${Metric.EventPosts}_${v.eventType}`, m.s.productKey)
+    hub.metrics.add(`${Metric.EventPosts}_${v.type}`, m.s.productKey)
     await Promise.all([
       record(m, { bizType: BizType.ThingModel, operation: 'check', code: 200, messageId: id, content: { Params: params } }),
-      hub.state.event({ ts: time ? new Date(time) : m.at, deviceId: m.s.deviceId, identifier, type: v.eventType, params: value }),
+      hub.state.event({ ts: time ? new Date(time) : m.at, deviceId: m.s.deviceId, identifier, type: v.type, params: value }),
     ])
-    hub.emit('event', { productKey: m.s.productKey, deviceName: m.s.deviceName, identifier, type: v.eventType, params: value })
+    hub.emit('event', { productKey: m.s.productKey, deviceName: m.s.deviceName, identifier, type: v.type, params: value })
     if (ack) await reply(m, replyTopic, { id, code: 200, data: {}, message: 'success', method }, id)
   }
 
@@ -295,8 +297,8 @@ export function createPipeline(hub: DeviceHub) {
 
   /** /thing/deviceinfo/update|delete: device tags, {params: [{attrKey, attrValue}]} */
   async function deviceInfo(m: Msg, text: string, update: boolean) {
-    const req = parseAlinkRequest(text)
     const method = update ? 'thing.deviceinfo.update' : 'thing.deviceinfo.delete'
+    const req = parseAlinkRequest(text, method)
     if (!req.ok) {
       await reply(m, topics.reply(m.topic), { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, null)
       return
@@ -324,8 +326,8 @@ export function createPipeline(hub: DeviceHub) {
 
   /** /thing/property/desired/get|delete: params is a list of identifiers (get) or {id: {version?}} (delete). */
   async function desired(m: Msg, text: string, get: boolean) {
-    const req = parseAlinkRequest(text)
     const method = get ? 'thing.property.desired.get' : 'thing.property.desired.delete'
+    const req = parseAlinkRequest(text, method)
     if (!req.ok) {
       await reply(m, topics.reply(m.topic), { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, null)
       return
@@ -361,9 +363,23 @@ export function createPipeline(hub: DeviceHub) {
 }
 export type Pipeline = ReturnType<typeof createPipeline>
 
+/** An Alink request, or the reply code (6207 format, 6450 method missing, 6300 wrong method) and message. */
+function parseAlinkRequest(
+  text: string,
+  expectedMethod?: string,
+): { ok: true; request: TAlinkRequest } | { ok: false; code: number; message: string; id?: string } {
+  const r = parseAlink(text, { expectedMethod, methodOptional: expectedMethod === undefined })
+  return r.ok ? { ok: true, request: r.value } : { ok: false, code: r.error.code, message: r.error.message, id: r.error.id }
+}
+
 function messageIdOf(text: string): string | null {
   const m = /"id"\s*:\s*"?(\d{1,20})"?/.exec(text.slice(0, 200))
   return m ? m[1]! : null
 }
 
 export { Codes, MAX_PROPERTIES_PER_POST }
+
+function numericOf(model: ThingModel | undefined, identifier: string, value: unknown): number | null {
+  const p = model ? findProperty(model, identifier) : undefined
+  return p ? numericValue(p.dataType, value) : null
+}

@@ -1,4 +1,4 @@
-import { exportTsl, importTsl, type ThingModel, systemTopicsFor } from '@iotops/alink'
+import { exportTsl, importTsl, type ThingModel } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
@@ -6,6 +6,7 @@ import { AppError, badRequest, conflict, notFound } from '../errors'
 import { newProductKey } from '../ids'
 import { type PageOf, skipTake } from '../paging'
 import type { ProductCache } from './cache'
+import { systemTopicsFor } from './topics'
 import type {
   TCreateProductInput,
   TCreateTopicClassInput,
@@ -162,7 +163,7 @@ export async function upsertFeature(
   cache?: ProductCache,
 ) {
   const p = await requireProduct(db, input.productKey)
-  const doc = exportTsl(p.thingModel as unknown as ThingModel, p.productKey) as Record<string, unknown[]>
+  const doc = exportTsl(p.thingModel as unknown as ThingModel, p.productKey) as unknown as Record<string, unknown[]>
   const key = listKey[input.kind]
   const id = String(input.feature.identifier ?? '')
   const list = (doc[key] ?? []).filter((f) => (f as { identifier?: string }).identifier !== id)

@@ -19,7 +19,14 @@ import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { useTRPC } from '@/trpc/react'
 
-function StatCard({ title, value, icon, href, loading, suffix }: {
+function StatCard({
+  title,
+  value,
+  icon,
+  href,
+  loading,
+  suffix,
+}: {
   title: string
   value: number | undefined
   icon: ReactNode
@@ -36,7 +43,17 @@ function StatCard({ title, value, icon, href, loading, suffix }: {
   )
 }
 
-function QuickLink({ href, icon, title, description }: { href: string; icon: ReactNode; title: string; description: string }) {
+function QuickLink({
+  href,
+  icon,
+  title,
+  description,
+}: {
+  href: string
+  icon: ReactNode
+  title: string
+  description: string
+}) {
   return (
     <Link href={href}>
       <Card hoverable size="small" style={{ height: '100%' }}>
@@ -68,10 +85,22 @@ export function Overview() {
       ) : (
         <Row gutter={[16, 16]}>
           <Col xs={24} sm={12} xl={6}>
-            <StatCard title={t('overview.products')} value={data?.products} icon={<AppstoreOutlined />} href="/products" loading={stats.isPending} />
+            <StatCard
+              title={t('overview.products')}
+              value={data?.products}
+              icon={<AppstoreOutlined />}
+              href="/products"
+              loading={stats.isPending}
+            />
           </Col>
           <Col xs={24} sm={12} xl={6}>
-            <StatCard title={t('overview.devices')} value={data?.devices} icon={<DesktopOutlined />} href="/devices" loading={stats.isPending} />
+            <StatCard
+              title={t('overview.devices')}
+              value={data?.devices}
+              icon={<DesktopOutlined />}
+              href="/devices"
+              loading={stats.isPending}
+            />
           </Col>
           <Col xs={24} sm={12} xl={6}>
             <StatCard
@@ -80,11 +109,21 @@ export function Overview() {
               icon={<WifiOutlined style={{ color: '#52c41a' }} />}
               href="/devices?status=ONLINE"
               loading={stats.isPending}
-              suffix={<Typography.Text type="secondary" style={{ fontSize: 14 }}>{t('overview.onlineRate', { rate: onlineRate })}</Typography.Text>}
+              suffix={
+                <Typography.Text type="secondary" style={{ fontSize: 14 }}>
+                  {t('overview.onlineRate', { rate: onlineRate })}
+                </Typography.Text>
+              }
             />
           </Col>
           <Col xs={24} sm={12} xl={6}>
-            <StatCard title={t('overview.activated')} value={data?.activated} icon={<CheckCircleOutlined />} href="/devices" loading={stats.isPending} />
+            <StatCard
+              title={t('overview.activated')}
+              value={data?.activated}
+              icon={<CheckCircleOutlined />}
+              href="/devices"
+              loading={stats.isPending}
+            />
           </Col>
         </Row>
       )}
@@ -95,18 +134,38 @@ export function Overview() {
         {writable ? (
           <>
             <Col xs={24} md={12} xl={6}>
-              <QuickLink href="/products?create=1" icon={<AppstoreAddOutlined />} title={t('overview.links.createProduct')} description={t('overview.links.createProductDesc')} />
+              <QuickLink
+                href="/products?create=1"
+                icon={<AppstoreAddOutlined />}
+                title={t('overview.links.createProduct')}
+                description={t('overview.links.createProductDesc')}
+              />
             </Col>
             <Col xs={24} md={12} xl={6}>
-              <QuickLink href="/devices?add=1" icon={<PlusCircleOutlined />} title={t('overview.links.addDevice')} description={t('overview.links.addDeviceDesc')} />
+              <QuickLink
+                href="/devices?add=1"
+                icon={<PlusCircleOutlined />}
+                title={t('overview.links.addDevice')}
+                description={t('overview.links.addDeviceDesc')}
+              />
             </Col>
           </>
         ) : null}
         <Col xs={24} md={12} xl={6}>
-          <QuickLink href="/devices" icon={<DesktopOutlined />} title={t('overview.links.devices')} description={t('overview.links.devicesDesc')} />
+          <QuickLink
+            href="/devices"
+            icon={<DesktopOutlined />}
+            title={t('overview.links.devices')}
+            description={t('overview.links.devicesDesc')}
+          />
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <QuickLink href="/groups" icon={<TagsOutlined />} title={t('overview.links.groups')} description={t('overview.links.groupsDesc')} />
+          <QuickLink
+            href="/groups"
+            icon={<TagsOutlined />}
+            title={t('overview.links.groups')}
+            description={t('overview.links.groupsDesc')}
+          />
         </Col>
       </Row>
     </>

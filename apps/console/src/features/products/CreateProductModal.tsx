@@ -1,7 +1,7 @@
 'use client'
 
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { App, Input, Form, Radio } from 'antd'
+import { App, Form, Input, Radio } from 'antd'
 import { FormModal } from '@/components/FormModal'
 import { useT } from '@/i18n/I18nProvider'
 import { ZCreateProductInput } from '@/lib/schemas'
@@ -16,7 +16,11 @@ interface CreateProductValues {
   description?: string
 }
 
-export function CreateProductModal({ open, onClose, onCreated }: {
+export function CreateProductModal({
+  open,
+  onClose,
+  onCreated,
+}: {
   open: boolean
   onClose: () => void
   onCreated: (productKey: string) => void

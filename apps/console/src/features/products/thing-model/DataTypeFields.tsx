@@ -46,7 +46,8 @@ export function DataTypeFields({ name, fullPath, types }: DataTypeFieldsProps) {
                 ({ getFieldValue }) => ({
                   validator: async (_r, value: unknown) => {
                     const min = Number(getFieldValue([...fullPath, 'min']))
-                    if (value !== undefined && value !== '' && Number(value) <= min) throw new Error(t('tsl.rules.maxAboveMin'))
+                    if (value !== undefined && value !== '' && Number(value) <= min)
+                      throw new Error(t('tsl.rules.maxAboveMin'))
                   },
                 }),
               ]}
@@ -62,7 +63,8 @@ export function DataTypeFields({ name, fullPath, types }: DataTypeFieldsProps) {
                 numberTextRule(t),
                 {
                   validator: async (_r, value: unknown) => {
-                    if (value !== undefined && value !== '' && !(Number(value) > 0)) throw new Error(t('tsl.rules.step'))
+                    if (value !== undefined && value !== '' && !(Number(value) > 0))
+                      throw new Error(t('tsl.rules.step'))
                   },
                 },
               ]}
@@ -93,7 +95,10 @@ export function DataTypeFields({ name, fullPath, types }: DataTypeFieldsProps) {
               <>
                 {fields.map((field) => (
                   <Space key={field.key} align="baseline">
-                    <Form.Item name={[field.name, 'value']} rules={[{ required: true, message: t('tsl.rules.enumValue') }]}>
+                    <Form.Item
+                      name={[field.name, 'value']}
+                      rules={[{ required: true, message: t('tsl.rules.enumValue') }]}
+                    >
                       <InputNumber precision={0} placeholder={t('tsl.enumValue')} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'name']} rules={nameRules(t)}>
@@ -126,19 +131,31 @@ export function DataTypeFields({ name, fullPath, types }: DataTypeFieldsProps) {
         </Row>
       ) : null}
       {type === 'text' ? (
-        <Form.Item name={at('length')} label={t('tsl.length')} rules={[{ required: true, message: t('tsl.rules.length') }]}>
+        <Form.Item
+          name={at('length')}
+          label={t('tsl.length')}
+          rules={[{ required: true, message: t('tsl.rules.length') }]}
+        >
           <InputNumber min={1} max={TSL_TEXT_MAX_LENGTH} precision={0} style={{ width: 200 }} />
         </Form.Item>
       ) : null}
       {type === 'array' ? (
         <Row gutter={12}>
           <Col span={12}>
-            <Form.Item name={at('arraySize')} label={t('tsl.arraySize')} rules={[{ required: true, message: t('tsl.rules.arraySize') }]}>
+            <Form.Item
+              name={at('arraySize')}
+              label={t('tsl.arraySize')}
+              rules={[{ required: true, message: t('tsl.rules.arraySize') }]}
+            >
               <InputNumber min={1} max={TSL_ARRAY_MAX_SIZE} precision={0} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item name={at('arrayItemType')} label={t('tsl.itemType')} rules={[{ required: true, message: t('tsl.rules.type') }]}>
+            <Form.Item
+              name={at('arrayItemType')}
+              label={t('tsl.itemType')}
+              rules={[{ required: true, message: t('tsl.rules.type') }]}
+            >
               <Select options={ARRAY_ITEM_TYPES.map((ty) => ({ value: ty, label: t(`tsl.dataTypes.${ty}`) }))} />
             </Form.Item>
           </Col>
@@ -146,7 +163,12 @@ export function DataTypeFields({ name, fullPath, types }: DataTypeFieldsProps) {
       ) : null}
       {type === 'struct' || (type === 'array' && itemType === 'struct') ? (
         <Form.Item label={t('tsl.structFields')} required>
-          <ParamList name={at('structFields')} fullPath={[...fullPath, 'structFields']} addLabel={t('tsl.addField')} required />
+          <ParamList
+            name={at('structFields')}
+            fullPath={[...fullPath, 'structFields']}
+            addLabel={t('tsl.addField')}
+            required
+          />
         </Form.Item>
       ) : null}
     </>

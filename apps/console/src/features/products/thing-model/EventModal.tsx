@@ -35,7 +35,12 @@ export function EventModal({ productKey, open, onClose }: { productKey: string; 
           </Form.Item>
         </Col>
         <Col span={12}>
-          <Form.Item name="identifier" label={t('tsl.identifier')} rules={identifierRules(t)} extra={t('tsl.identifierHelp')}>
+          <Form.Item
+            name="identifier"
+            label={t('tsl.identifier')}
+            rules={identifierRules(t)}
+            extra={t('tsl.identifierHelp')}
+          >
             <Input className="mono" />
           </Form.Item>
         </Col>

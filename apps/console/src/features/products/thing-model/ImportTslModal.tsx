@@ -14,7 +14,15 @@ interface ImportValues {
 }
 
 /** "Import TSL": paste the JSON or load a .json file; the server checks it and replaces the thing model. */
-export function ImportTslModal({ productKey, open, onClose }: { productKey: string; open: boolean; onClose: () => void }) {
+export function ImportTslModal({
+  productKey,
+  open,
+  onClose,
+}: {
+  productKey: string
+  open: boolean
+  onClose: () => void
+}) {
   const t = useT()
   const trpc = useTRPC()
   const queryClient = useQueryClient()

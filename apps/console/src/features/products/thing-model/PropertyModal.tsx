@@ -9,7 +9,15 @@ import { ACCESS_MODES, DATA_TYPES, type PropertyValues, toPropertyFeature } from
 import { useUpsertFeature } from './useFeatureMutations'
 
 /** "Add property": a reference-format TSL property built from a form. */
-export function PropertyModal({ productKey, open, onClose }: { productKey: string; open: boolean; onClose: () => void }) {
+export function PropertyModal({
+  productKey,
+  open,
+  onClose,
+}: {
+  productKey: string
+  open: boolean
+  onClose: () => void
+}) {
   const t = useT()
   const upsert = useUpsertFeature(productKey, onClose)
   const close = () => {
@@ -35,7 +43,12 @@ export function PropertyModal({ productKey, open, onClose }: { productKey: strin
           </Form.Item>
         </Col>
         <Col span={12}>
-          <Form.Item name="identifier" label={t('tsl.identifier')} rules={identifierRules(t)} extra={t('tsl.identifierHelp')}>
+          <Form.Item
+            name="identifier"
+            label={t('tsl.identifier')}
+            rules={identifierRules(t)}
+            extra={t('tsl.identifierHelp')}
+          >
             <Input className="mono" />
           </Form.Item>
         </Col>

@@ -9,7 +9,15 @@ import { CALL_TYPES, type ServiceValues, toServiceFeature } from './tsl'
 import { useUpsertFeature } from './useFeatureMutations'
 
 /** "Add service": identifier, name, sync / async call, input and output parameters. */
-export function ServiceModal({ productKey, open, onClose }: { productKey: string; open: boolean; onClose: () => void }) {
+export function ServiceModal({
+  productKey,
+  open,
+  onClose,
+}: {
+  productKey: string
+  open: boolean
+  onClose: () => void
+}) {
   const t = useT()
   const upsert = useUpsertFeature(productKey, onClose)
   const close = () => {
@@ -35,7 +43,12 @@ export function ServiceModal({ productKey, open, onClose }: { productKey: string
           </Form.Item>
         </Col>
         <Col span={12}>
-          <Form.Item name="identifier" label={t('tsl.identifier')} rules={identifierRules(t)} extra={t('tsl.identifierHelp')}>
+          <Form.Item
+            name="identifier"
+            label={t('tsl.identifier')}
+            rules={identifierRules(t)}
+            extra={t('tsl.identifierHelp')}
+          >
             <Input className="mono" />
           </Form.Item>
         </Col>

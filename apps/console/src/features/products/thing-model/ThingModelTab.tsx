@@ -2,7 +2,21 @@
 
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
 import { useQueryClient } from '@tanstack/react-query'
-import { App, Button, Empty, Flex, Modal, Popconfirm, Segmented, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd'
+import {
+  App,
+  Button,
+  Empty,
+  Flex,
+  Modal,
+  Popconfirm,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Typography,
+} from 'antd'
 import { useMemo, useState } from 'react'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
@@ -14,7 +28,7 @@ import { EventModal } from './EventModal'
 import { ImportTslModal } from './ImportTslModal'
 import { PropertyModal } from './PropertyModal'
 import { ServiceModal } from './ServiceModal'
-import type { TslDataType, TslParam } from './tsl'
+import { isAccessMode, isCallType, isDataTypeName, isEventType, type TslDataType, type TslParam } from './tsl'
 import { useDeleteFeature } from './useFeatureMutations'
 
 type Kind = 'property' | 'event' | 'service'
@@ -56,11 +70,17 @@ function rowsOf(mod: TslModule): FeatureRow[] {
   return [
     ...mod.properties.map((p) => ({ ...base('property', p), dataType: p.dataType, accessMode: p.accessMode })),
     ...mod.events.map((e) => ({ ...base('event', e), eventType: e.type, outputData: e.outputData })),
-    ...mod.services.map((s) => ({ ...base('service', s), callType: s.callType, inputData: s.inputData, outputData: s.outputData })),
+    ...mod.services.map((s) => ({
+      ...base('service', s),
+      callType: s.callType,
+      inputData: s.inputData,
+      outputData: s.outputData,
+    })),
   ]
 }
 
-const paramNames = (params: TslParam[] | undefined) => (params?.length ? params.map((p) => p.identifier).join(', ') : '-')
+const paramNames = (params: TslParam[] | undefined) =>
+  params?.length ? params.map((p) => p.identifier).join(', ') : '-'
 
 export function ThingModelTab({ productKey, modules }: { productKey: string; modules: TslModule[] }) {
   const t = useT()
@@ -108,14 +128,13 @@ export function ThingModelTab({ productKey, modules }: { productKey: string; mod
     {
       title: t('tsl.dataType'),
       key: 'type',
-      render: (_, r) =>
-        r.kind === 'property'
-          ? r.dataType
-            ? t(`tsl.dataTypes.${r.dataType.type as 'int'}`)
-            : '-'
-          : r.kind === 'event'
-            ? t(`tsl.eventTypes.${(r.eventType ?? 'info') as 'info'}`)
-            : t(`tsl.callTypes.${(r.callType ?? 'async') as 'async'}`),
+      render: (_, r) => {
+        if (r.kind === 'property')
+          return isDataTypeName(r.dataType?.type) ? t(`tsl.dataTypes.${r.dataType.type}`) : (r.dataType?.type ?? '-')
+        if (r.kind === 'event')
+          return isEventType(r.eventType) ? t(`tsl.eventTypes.${r.eventType}`) : (r.eventType ?? '-')
+        return isCallType(r.callType) ? t(`tsl.callTypes.${r.callType}`) : (r.callType ?? '-')
+      },
     },
     {
       title: t('tsl.definition'),
@@ -136,7 +155,7 @@ export function ThingModelTab({ productKey, modules }: { productKey: string; mod
     {
       title: t('tsl.accessMode'),
       dataIndex: 'accessMode',
-      render: (m: string | undefined) => (m ? t(`tsl.accessModes.${m === 'r' ? 'r' : 'rw'}`) : '-'),
+      render: (m: string | undefined) => (isAccessMode(m) ? t(`tsl.accessModes.${m}`) : (m ?? '-')),
     },
     {
       title: t('common.actions'),
@@ -234,7 +253,9 @@ export function ThingModelTab({ productKey, modules }: { productKey: string; mod
         width={640}
         onCancel={() => setViewing(null)}
       >
-        <Typography.Paragraph copyable={{ text: JSON.stringify(viewing?.raw, null, 2), tooltips: [t('common.copy'), t('common.copied')] }}>
+        <Typography.Paragraph
+          copyable={{ text: JSON.stringify(viewing?.raw, null, 2), tooltips: [t('common.copy'), t('common.copied')] }}
+        >
           <pre className="mono" style={{ maxHeight: 480, overflow: 'auto', margin: 0 }}>
             {JSON.stringify(viewing?.raw, null, 2)}
           </pre>

@@ -15,6 +15,15 @@ export const EVENT_TYPES = ['info', 'alert', 'error'] as const
 export const CALL_TYPES = ['async', 'sync'] as const
 export const ACCESS_MODES = ['rw', 'r'] as const
 
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (value: unknown): value is T =>
+    typeof value === 'string' && (values as readonly string[]).includes(value)
+export const isDataTypeName = oneOf(DATA_TYPES)
+export const isEventType = oneOf(EVENT_TYPES)
+export const isCallType = oneOf(CALL_TYPES)
+export const isAccessMode = oneOf(ACCESS_MODES)
+
 export interface TslDataType {
   type: string
   specs?: unknown

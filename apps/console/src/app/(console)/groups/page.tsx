@@ -1,0 +1,5 @@
+import { GroupList } from '@/features/groups/GroupList'
+
+export default function GroupsPage() {
+  return <GroupList />
+}

@@ -1,0 +1,5 @@
+import { ApiKeyList } from '@/features/settings/ApiKeyList'
+
+export default function ApiKeysPage() {
+  return <ApiKeyList />
+}

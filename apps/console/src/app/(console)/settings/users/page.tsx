@@ -1,0 +1,5 @@
+import { UserList } from '@/features/settings/UserList'
+
+export default function UsersPage() {
+  return <UserList />
+}
