@@ -200,13 +200,16 @@ async function clusterBackends(redisUrl: string) {
   const { default: mqemitterRedis } = await import('mqemitter-redis')
   // @ts-expect-error aedes-persistence-redis ships no type declarations
   const { default: persistenceRedis } = await import('aedes-persistence-redis')
+  const { Redis } = await import('ioredis')
   const mq = mqemitterRedis({ connectionString: redisUrl })
-  const persistence = persistenceRedis({ connectionString: redisUrl })
+  const conn = new Redis(redisUrl)
+  const persistence = persistenceRedis({ conn })
   return {
     mq,
     persistence,
+    // aedes closes the emitter itself when the broker closes; the persistence connection is ours
     close: async () => {
-      await new Promise<void>((r) => mq.close(() => r()))
+      await conn.quit().catch(() => conn.disconnect())
     },
   }
 }

@@ -72,7 +72,7 @@ export interface AuthError {
   connackReturnCode: 2 | 4
 }
 
-export type Result<T, E> = ({ ok: true } & T) | { ok: false; error: E }
+export type AuthResult<T, E = AuthError> = ({ ok: true } & T) | { ok: false; error: E }
 
 function authError(reason: AuthFailureReason, message: string): AuthError {
   switch (reason) {
@@ -114,7 +114,7 @@ function parseFields(body: string): Map<string, string> {
 const KNOWN_FIELDS = new Set(['securemode', 'signmethod', 'timestamp'])
 
 /** Parses an MQTT clientId in the Link SDK format. */
-export function parseClientId(clientId: string): Result<ParsedClientId, AuthError> {
+export function parseClientId(clientId: string): AuthResult<ParsedClientId> {
   const shape = 'expected "<id>|securemode=2|3,signmethod=hmacmd5|hmacsha1|hmacsha256[,timestamp=<ms>]|"'
   const bar = clientId.indexOf('|')
   if (bar === -1 || !clientId.endsWith('|') || bar === clientId.length - 1) {
@@ -186,7 +186,7 @@ export function parseClientId(clientId: string): Result<ParsedClientId, AuthErro
 }
 
 /** Parses `<deviceName>&<productKey>`. Both parts must be non-empty and safe inside a topic level. */
-export function parseUsername(username: string): Result<{ productKey: string; deviceName: string }, AuthError> {
+export function parseUsername(username: string): AuthResult<{ productKey: string; deviceName: string }> {
   const amp = username.lastIndexOf('&')
   const deviceName = amp === -1 ? '' : username.slice(0, amp)
   const productKey = amp === -1 ? '' : username.slice(amp + 1)
@@ -266,7 +266,7 @@ export interface ConnectCredentials {
 export function parseDeviceConnect(input: {
   clientId: string
   username: string
-}): Result<{ identity: DeviceIdentity }, AuthError> {
+}): AuthResult<{ identity: DeviceIdentity }> {
   const client = parseClientId(input.clientId)
   if (!client.ok) return client
   const user = parseUsername(input.username)
