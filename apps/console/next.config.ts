@@ -1,5 +1,8 @@
 import type { NextConfig } from 'next'
 
+/** see src/lib/node-crypto-browser.ts */
+const NODE_CRYPTO_BROWSER = './src/lib/node-crypto-browser.ts'
+
 const config: NextConfig = {
   // the console is served by apps/bff on the same origin as /api; nothing is fetched from elsewhere
   poweredByHeader: false,
@@ -7,6 +10,12 @@ const config: NextConfig = {
   typedRoutes: false,
   transpilePackages: ['@iotops/ui', '@iotops/alink', '@iotops/services'],
   images: { unoptimized: true, remotePatterns: [] },
+  turbopack: {
+    resolveAlias: {
+      'node:crypto': { browser: NODE_CRYPTO_BROWSER },
+      crypto: { browser: NODE_CRYPTO_BROWSER },
+    },
+  },
 }
 
 export default config

@@ -213,3 +213,27 @@ describe('cloud → device', () => {
     await dev.close()
   })
 })
+
+describe('Link SDK 4.x server-side subscription (_ss=1)', () => {
+  it('subscribes the downlink topics for a device that sends no SUBSCRIBE, without echoing its own replies', async () => {
+    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const { buildMqttCredentials: creds } = await import('@iotops/alink')
+    const c = creds({ ...d!, clientId: 'sdk4', extra: { _ss: '1' } })
+    const client = await mqtt.connectAsync(url, { ...c, protocolVersion: 4, reconnectPeriod: 0 })
+    const received: string[] = []
+    client.on('message', (topic, payload) => {
+      received.push(topic)
+      const req = JSON.parse(payload.toString())
+      if (topic.endsWith('/rrpc/request/' + topic.split('/').pop())) {
+        client.publish(topic.replace('/request/', '/response/'), JSON.stringify({ id: req.id, code: 200, data: { ok: 1 } }))
+      }
+    })
+    await eventually(async () => (await status(productKey, d!.deviceName)) === 'ONLINE')
+    const r = await downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 1 } })
+    expect(r.output).toEqual({ ok: 1 })
+    client.publish(`/sys/${productKey}/${d!.deviceName}/thing/service/calibrate_reply`, JSON.stringify({ id: '1', code: 200, data: {} }))
+    await new Promise((r) => setTimeout(r, 200))
+    expect(received.some((t) => t.endsWith('_reply'))).toBe(false)
+    await client.endAsync()
+  })
+})

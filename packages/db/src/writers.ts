@@ -36,7 +36,7 @@ export class BatchWriter<R extends { ts: Date }> {
     private readonly opts: BatchWriterOptions = {},
   ) {
     this.maxRows = opts.maxRows ?? 2000
-    this.intervalMs = opts.intervalMs ?? 50
+    this.intervalMs = opts.intervalMs ?? 10
     const cols = columns.map((c) => `"${c.name}"`).join(', ')
     const args = columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')
     this.sql = `INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${args})`

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
-import { Codes, deviceTopicAccess, parseDeviceConnect, parseTopic, verifyDeviceConnect } from '@iotops/alink'
+import { Codes, deviceTopicAccess, parseDeviceConnect, parseTopic, serverSideSubscriptions, verifyDeviceConnect } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscription } from 'aedes'
 import type { Logger } from 'pino'
@@ -28,6 +28,8 @@ export interface DeviceSession {
   /** the offline code to record when this connection ends, set by whoever ends it */
   closeCode?: number
   keepaliveTimedOut?: boolean
+  /** Link SDK 4.x (`_ss=1` in the clientId) sends no SUBSCRIBE for system topics: the broker subscribes for it */
+  serverSubscribe: boolean
   /** sub-devices logged in through this gateway connection, `pk/dn` → device id */
   subDevices: Map<string, { deviceId: string; productKey: string; deviceName: string }>
 }
@@ -161,6 +163,8 @@ export class DeviceHub extends EventEmitter {
     b.authorizePublish = (client, packet, done) => {
       const c = client as IotClient | null
       if (!c?.iot) return done(new Error('not an authenticated device'))
+      // shutting down: take no new messages (not acknowledged, so the device sends them again elsewhere or later)
+      if (this.closing) return done(new Error('the node is shutting down'))
       this.track(this.pipeline.uplink(c.iot, packet))
         .then((r) => done(r.disconnect ? new Error(r.disconnect) : null))
         .catch((e: Error) => {
@@ -175,6 +179,14 @@ export class DeviceHub extends EventEmitter {
         (ok) => done(null, ok ? sub : null),
         () => done(null, null),
       )
+    }
+    // never echo a device's own uplink system topics back to it (e.g. …/thing/service/+ matches …/{id}_reply)
+    b.authorizeForward = (client, packet) => {
+      if (packet.topic.startsWith('/sys/') && (client as IotClient).iot) {
+        const t = parseTopic(packet.topic)
+        if ('direction' in t && t.direction === 'up') return null
+      }
+      return packet
     }
     b.on('clientReady', (client) => {
       const c = client as IotClient
@@ -241,6 +253,7 @@ export class DeviceHub extends EventEmitter {
       ip: client.iotIp ?? null,
       protocol: client.iotProtocol ?? 'MQTT',
       connectedAt: Date.now(),
+      serverSubscribe: parsed.identity.extra._ss === '1',
       subDevices: new Map(),
     }
   }
@@ -279,6 +292,10 @@ export class DeviceHub extends EventEmitter {
       prev.close()
     }
     this.mq.emit({ topic: `${INTERNAL.kick}/${s.productKey}/${s.deviceName}`, payload: this.opts.nodeId, origin: this.opts.nodeId })
+    if (s.serverSubscribe) {
+      const subscriptions = serverSideSubscriptions(s.productKey, s.deviceName).map((topic) => ({ topic, qos: 1 as const }))
+      await new Promise<void>((resolve) => (c as unknown as { subscribe(p: object, cb: () => void): void }).subscribe({ subscriptions }, () => resolve()))
+    }
     const at = new Date(s.connectedAt)
     await this.state.online(s, at)
     this.metrics.add(Metric.Connects, s.productKey)

@@ -62,13 +62,16 @@ export function createPipeline(hub: DeviceHub) {
       content: logContent(r.content as Record<string, unknown>),
     })
 
-  /** Publish a reply to the device and log it as a cloud→device message in the same trace. */
+  /**
+   * Publish a reply to the device and log it as a cloud→device message in the same trace. The uplink's ack
+   * does not wait for this row (the message's own data is already stored); shutdown still flushes it.
+   */
   async function reply(m: Msg, topic: string, body: object, messageId: string | null) {
     const text = JSON.stringify(body)
     await hub.publish(topic, text, 0)
     hub.metrics.add(Metric.DownMessages, m.s.productKey)
     hub.metrics.add(Metric.DownBytes, m.s.productKey, Buffer.byteLength(text))
-    await record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } })
+    void hub.track(record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } }))
   }
 
   async function uplink(s: DeviceSession, packet: PublishPacket): Promise<UplinkResult> {

@@ -113,7 +113,7 @@ export function createStateStore(db: Db, log: Logger) {
         done.push(history.pushAndWait(v))
       }
       done.push(new Promise((resolve) => latestWaiters.push(resolve)))
-      if (!latestTimer) latestTimer = setTimeout(() => void flushLatest().catch(() => {}), 20)
+      if (!latestTimer) latestTimer = setTimeout(() => void flushLatest().catch(() => {}), 10)
       return Promise.all(done).then(() => {})
     },
     event(e: EventRecord): Promise<void> {

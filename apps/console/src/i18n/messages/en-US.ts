@@ -48,6 +48,7 @@ export const enUS = {
     notFound: 'Not found',
     forbidden: 'No permission',
     adminOnly: 'Only administrators can open this page. Ask an administrator if you need access.',
+    pageCrashed: 'Something went wrong on this page',
     pageNotFound: 'This page does not exist',
     pageNotFoundHint: 'The address may be mistyped, or the page was moved.',
   },

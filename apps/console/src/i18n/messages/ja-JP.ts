@@ -46,6 +46,7 @@ export const jaJP: Messages = {
     notFound: '見つかりません',
     forbidden: '権限がありません',
     adminOnly: 'このページは管理者のみ開けます。アクセスが必要な場合は管理者に依頼してください。',
+    pageCrashed: 'このページでエラーが発生しました',
     pageNotFound: 'ページが存在しません',
     pageNotFoundHint: 'アドレスが間違っているか、ページが移動された可能性があります。',
   },

@@ -46,6 +46,7 @@ export const zhCN: Messages = {
     notFound: '不存在',
     forbidden: '无权限',
     adminOnly: '只有管理员可以打开此页面。如需访问，请联系管理员。',
+    pageCrashed: '页面出错了',
     pageNotFound: '页面不存在',
     pageNotFoundHint: '地址可能输入有误，或页面已被移动。',
   },
