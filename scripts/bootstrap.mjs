@@ -37,7 +37,9 @@ export function ensureDeps() {
   const marker = path.join(ROOT, 'node_modules/.pnpm/lock.yaml')
   if (!fs.existsSync(marker) || newer(path.join(ROOT, 'pnpm-lock.yaml'), marker)) {
     console.log('› installing dependencies')
-    run('pnpm', ['install', '--frozen-lockfile'], { env: { npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' } })
+    run('pnpm', ['install', '--frozen-lockfile'], {
+      env: { npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
+    })
   }
   const client = path.join(ROOT, 'packages/db/src/generated/prisma/client.ts')
   if (!fs.existsSync(client) || newer(path.join(ROOT, 'prisma/schema.prisma'), client)) {
@@ -65,7 +67,14 @@ export function newestMtime(dirs) {
 /** Builds the console unless its build is newer than every source it depends on. */
 export function ensureConsoleBuild({ force = false } = {}) {
   const buildId = path.join(ROOT, 'apps/console/.next/BUILD_ID')
-  const src = newestMtime(['apps/console/src', 'apps/console/next.config.ts', 'packages/ui/src', 'packages/api/src', 'packages/alink/src', 'packages/services/src'])
+  const src = newestMtime([
+    'apps/console/src',
+    'apps/console/next.config.ts',
+    'packages/ui/src',
+    'packages/api/src',
+    'packages/alink/src',
+    'packages/services/src',
+  ])
   if (!force && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > src) return
   console.log('› building the console')
   run('pnpm', ['--filter', '@iotops/console', 'build'], { env: { NEXT_TELEMETRY_DISABLED: '1' } })

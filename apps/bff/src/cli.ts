@@ -5,8 +5,8 @@ import { createDb, type Db, ensurePartitions, migrate, startEmbeddedPostgres } f
 import { auth, devices, products, SYSTEM_ACTOR } from '@iotops/services'
 import { ZCreateApiKeyInput, ZCreateUserInput } from '@iotops/services/schemas'
 import { ZodError } from 'zod'
-import { loadConfig } from './env'
 import { DEMO_TSL } from './demo'
+import { loadConfig } from './env'
 
 const USAGE = `usage: pnpm iotops <command>
   admin create --email E --password P [--name N]   create an admin user
@@ -34,12 +34,22 @@ async function main(argv: string[]) {
   const [cmd, sub, ...rest] = argv
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+    },
     allowPositionals: false,
   })
   switch (`${cmd} ${sub ?? ''}`.trim()) {
     case 'admin create': {
-      const input = ZCreateUserInput.parse({ email: values.email, password: values.password, name: values.name ?? 'Administrator', role: 'ADMIN' })
+      const input = ZCreateUserInput.parse({
+        email: values.email,
+        password: values.password,
+        name: values.name ?? 'Administrator',
+        role: 'ADMIN',
+      })
       const u = await withDb((db) => auth.createUser(db, CLI_ACTOR, input))
       console.log(`created admin ${u.email}`)
       return
@@ -56,11 +66,20 @@ async function main(argv: string[]) {
         const existing = await db.prisma.product.findUnique({ where: { name: 'Demo_Thermostat' } })
         const productKey =
           existing?.productKey ??
-          (await products.createProduct(db, CLI_ACTOR, { name: 'Demo_Thermostat', nodeType: 'DIRECT', dataFormat: 'ALINK_JSON', description: 'demo product' })).productKey
+          (
+            await products.createProduct(db, CLI_ACTOR, {
+              name: 'Demo_Thermostat',
+              nodeType: 'DIRECT',
+              dataFormat: 'ALINK_JSON',
+              description: 'demo product',
+            })
+          ).productKey
         await products.importThingModel(db, CLI_ACTOR, { productKey, tsl: JSON.stringify(DEMO_TSL) })
         console.log(`product Demo_Thermostat: ProductKey ${productKey}`)
         for (const n of ['thermostat_01', 'thermostat_02', 'thermostat_03']) {
-          const have = await db.prisma.device.findUnique({ where: { productKey_deviceName: { productKey, deviceName: n } } })
+          const have = await db.prisma.device.findUnique({
+            where: { productKey_deviceName: { productKey, deviceName: n } },
+          })
           const d = have ?? (await devices.createDevice(db, CLI_ACTOR, { productKey, deviceName: n }))
           console.log(`device ${n}: DeviceSecret ${d.deviceSecret}`)
         }
@@ -79,7 +98,8 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((e) => {
-  if (e instanceof ZodError) console.error(e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'))
+  if (e instanceof ZodError)
+    console.error(e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'))
   else console.error((e as Error).message)
   process.exit(1)
 })

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { freePort } from '@iotops/db'
 import { createTestDatabase } from '@iotops/db/testing'
 import { Device } from '@iotops/device-sdk'
@@ -13,11 +13,16 @@ let a: RunningNode
 let b: RunningNode
 beforeAll(async () => {
   const port = await freePort()
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  })
   await eventually(async () => {
     const net = await import('node:net')
     return new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)))
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end()
+        resolve(true)
+      })
       s.on('error', () => resolve(false))
     })
   })
@@ -33,20 +38,42 @@ afterAll(async () => {
 
 describe('cluster mode (REDIS_URL)', () => {
   it('a command issued on node A reaches a device connected to node B, and B’s reply completes A’s sync call', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(a)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(a)
     const dev = await Device.connect({ url: `mqtt://127.0.0.1:${b.mqttPort}`, ...d! })
-    await eventually(async () => (await devices.deviceDetail(a.db, { productKey, deviceName: d!.deviceName })).status === 'ONLINE')
-    const got = new Promise<Record<string, unknown>>((resolve) => dev.onPropertySet((p) => (resolve(p), undefined)))
-    await downlink.setDeviceProperty(a.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, items: { temperature: 12 } })
+    await eventually(
+      async () => (await devices.deviceDetail(a.db, { productKey, deviceName: d!.deviceName })).status === 'ONLINE',
+    )
+    const got = new Promise<Record<string, unknown>>((resolve) =>
+      dev.onPropertySet((p) => {
+        resolve(p)
+        return undefined
+      }),
+    )
+    await downlink.setDeviceProperty(a.hub, TEST_ACTOR, {
+      productKey,
+      deviceName: d!.deviceName,
+      items: { temperature: 12 },
+    })
     expect(await got).toEqual({ temperature: 12 })
     dev.onService(() => ({ code: 200, data: { ok: 1 } }))
-    const r = await downlink.invokeThingService(a.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 2 } })
+    const r = await downlink.invokeThingService(a.hub, TEST_ACTOR, {
+      productKey,
+      deviceName: d!.deviceName,
+      identifier: 'reboot',
+      args: { delay: 2 },
+    })
     expect(r.output).toEqual({ ok: 1 })
     await dev.close()
   })
 
   it('the same device connecting to node A replaces its connection on node B (427) and stays online', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(a)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(a)
     const onB = await Device.connect({ url: `mqtt://127.0.0.1:${b.mqttPort}`, ...d! })
     const closed = new Promise<void>((resolve) => onB.client.once('close', () => resolve()))
     const onA = await Device.connect({ url: `mqtt://127.0.0.1:${a.mqttPort}`, ...d! })

@@ -19,11 +19,17 @@ const ZEnv = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL')
+    .optional(),
   ADMIN_EMAIL: z.string().email('ADMIN_EMAIL must be an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD needs at least 10 characters').optional(),
   PUBLIC_URL: z.string().url('PUBLIC_URL must be a URL such as https://iot.example.com').optional(),
-  NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'NODE_ID: 1–32 letters, digits, _ or -').optional(),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'NODE_ID: 1–32 letters, digits, _ or -')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** serve the console (Next.js); off for API-only nodes and integration tests */
   CONSOLE: z.enum(['on', 'off', 'dev']).default('on'),

@@ -50,15 +50,23 @@ describe('device authentication (Link SDK scheme)', () => {
   })
 
   it('refuses a device that connects more than 5 times a minute (CONNACK 5) and logs Device_Connect_QPM_Limit', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     for (let i = 0; i < 5; i++) await (await Device.connect({ url, ...d! })).close()
     await expect(Device.connect({ url, ...d! })).rejects.toThrow(/Not authorized/)
-    const rows = await eventually(async () => (await logs(productKey, d!.deviceName)).filter((r) => r.operation === 'Device_Connect_QPM_Limit'))
+    const rows = await eventually(async () =>
+      (await logs(productKey, d!.deviceName)).filter((r) => r.operation === 'Device_Connect_QPM_Limit'),
+    )
     expect(rows[0]?.code).toBe(429)
   })
 
   it('refuses a wrong signature (CONNACK 4, run log 6287), an unknown device (6100) and a disabled one (CONNACK 5, 522)', async () => {
-    const { productKey, devices: [d, e] } = await seedSensorProduct(node, 2)
+    const {
+      productKey,
+      devices: [d, e],
+    } = await seedSensorProduct(node, 2)
     const wrong = buildMqttCredentials({ productKey, deviceName: d!.deviceName, deviceSecret: 'f'.repeat(32) })
     expect(await connackCode({ ...wrong, protocolVersion: 4 })).toBe(4)
     const unknown = buildMqttCredentials({ productKey, deviceName: 'nobody_here', deviceSecret: d!.deviceSecret })
@@ -74,25 +82,36 @@ describe('device authentication (Link SDK scheme)', () => {
   })
 
   it('kicks the older connection when the same device connects again (427) and stays online', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const first = await Device.connect({ url, ...d! })
     const closed = new Promise<void>((r) => first.client.once('close', () => r()))
     const second = await Device.connect({ url, ...d! })
     await closed
-    await eventually(async () => (await logs(productKey, d!.deviceName, { bizType: 'device' })).some((r) => r.operation === 'offline' && r.code === 427))
+    await eventually(async () =>
+      (await logs(productKey, d!.deviceName, { bizType: 'device' })).some(
+        (r) => r.operation === 'offline' && r.code === 427,
+      ),
+    )
     expect(await status(productKey, d!.deviceName)).toBe('ONLINE')
     await second.close()
     await first.close(true)
   })
 
   it('records the offline reason: 200 for a clean DISCONNECT, 1911 for a dropped TCP connection', async () => {
-    const { productKey, devices: [a, b] } = await seedSensorProduct(node, 2)
+    const {
+      productKey,
+      devices: [a, b],
+    } = await seedSensorProduct(node, 2)
     const da = await Device.connect({ url, ...a! })
     await da.close()
     const db = await Device.connect({ url, ...b! })
     db.client.stream.destroy()
     await eventually(async () => (await status(productKey, b!.deviceName)) === 'OFFLINE')
-    const off = async (dn: string) => (await logs(productKey, dn, { bizType: 'device' })).find((r) => r.operation === 'offline')?.code
+    const off = async (dn: string) =>
+      (await logs(productKey, dn, { bizType: 'device' })).find((r) => r.operation === 'offline')?.code
     expect(await eventually(() => off(a!.deviceName))).toBe(200)
     expect(await eventually(() => off(b!.deviceName))).toBe(1911)
     expect(await status(productKey, a!.deviceName)).toBe('OFFLINE')
@@ -102,7 +121,10 @@ describe('device authentication (Link SDK scheme)', () => {
 
 describe('property post through the pipeline', () => {
   it('replies 200, stores the latest values and logs uplink, TSL check and reply under one traceId', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const dev = await Device.connect({ url, ...d! })
     const reply = await dev.postProperties({ temperature: 25, humidity: 40.5 })
     expect(reply.code).toBe(200)
@@ -120,7 +142,10 @@ describe('property post through the pipeline', () => {
   })
 
   it('rejects invalid values with the documented TSL code in the reply and the run log, storing nothing', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const dev = await Device.connect({ url, ...d! })
     const tooHot = await dev.postProperties({ temperature: 500 })
     expect(tooHot.code).toBe(6306)
@@ -134,7 +159,10 @@ describe('property post through the pipeline', () => {
   })
 
   it('stores events with their type', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const dev = await Device.connect({ url, ...d! })
     expect((await dev.postEvent('overheat', { level: 7 })).code).toBe(200)
     expect((await dev.postEvent('overheat', { level: 70 })).code).toBe(6306)
@@ -147,7 +175,10 @@ describe('property post through the pipeline', () => {
 
 describe('topic authorization', () => {
   it('disconnects a device that publishes to another device’s topic and logs 9236', async () => {
-    const { productKey, devices: [a, b] } = await seedSensorProduct(node, 2)
+    const {
+      productKey,
+      devices: [a, b],
+    } = await seedSensorProduct(node, 2)
     const dev = await Device.connect({ url, ...a! })
     const closed = new Promise<void>((r) => dev.client.once('close', () => r()))
     dev.client.publish(`/sys/${productKey}/${b!.deviceName}/thing/event/property/post`, '{}', { qos: 1 })
@@ -158,10 +189,15 @@ describe('topic authorization', () => {
   })
 
   it('refuses a subscription to another device’s topics (SUBACK 128)', async () => {
-    const { productKey, devices: [a, b] } = await seedSensorProduct(node, 2)
+    const {
+      productKey,
+      devices: [a, b],
+    } = await seedSensorProduct(node, 2)
     const dev = await Device.connect({ url, ...a! })
     // mqtt.js reports a SUBACK return code 128 as an error
-    await expect(dev.client.subscribeAsync(`/sys/${productKey}/${b!.deviceName}/thing/service/+`)).rejects.toThrow(/Unspecified error/)
+    await expect(dev.client.subscribeAsync(`/sys/${productKey}/${b!.deviceName}/thing/service/+`)).rejects.toThrow(
+      /Unspecified error/,
+    )
     const own = await dev.client.subscribeAsync(`/sys/${productKey}/${a!.deviceName}/thing/service/+`)
     expect(own[0]?.qos).toBe(0)
     const rows = await logs(productKey, a!.deviceName, { bizType: 'subscribe' })
@@ -172,43 +208,91 @@ describe('topic authorization', () => {
 
 describe('cloud → device', () => {
   it('sets a property (the device applies it and replies) and refuses read-only properties', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const dev = await Device.connect({ url, ...d! })
-    const got = new Promise<Record<string, unknown>>((resolve) => dev.onPropertySet((p) => (resolve(p), undefined)))
-    const r = await downlink.setDeviceProperty(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, items: { temperature: 30 } })
+    const got = new Promise<Record<string, unknown>>((resolve) =>
+      dev.onPropertySet((p) => {
+        resolve(p)
+        return undefined
+      }),
+    )
+    const r = await downlink.setDeviceProperty(node.hub, TEST_ACTOR, {
+      productKey,
+      deviceName: d!.deviceName,
+      items: { temperature: 30 },
+    })
     expect(await got).toEqual({ temperature: 30 })
     await eventually(async () => {
-      const calls = await devices.deviceServiceCalls(node.db, { productKey, deviceName: d!.deviceName, page: 1, pageSize: 5 })
+      const calls = await devices.deviceServiceCalls(node.db, {
+        productKey,
+        deviceName: d!.deviceName,
+        page: 1,
+        pageSize: 5,
+      })
       return calls.items.find((c) => c.id === r.messageId && c.code === 200)
     })
     await expect(
-      downlink.setDeviceProperty(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, items: { humidity: 3 } }),
+      downlink.setDeviceProperty(node.hub, TEST_ACTOR, {
+        productKey,
+        deviceName: d!.deviceName,
+        items: { humidity: 3 },
+      }),
     ).rejects.toThrow(/read/i)
     await dev.close()
   })
 
   it('invokes a sync service over RRPC and returns the device’s output; an offline device gives 9201', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const dev = await Device.connect({ url, ...d! })
     dev.onService((id, params) => ({ code: 200, data: { ok: id === 'reboot' && params.delay === 3 ? 1 : 0 } }))
-    const r = await downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 3 } })
+    const r = await downlink.invokeThingService(node.hub, TEST_ACTOR, {
+      productKey,
+      deviceName: d!.deviceName,
+      identifier: 'reboot',
+      args: { delay: 3 },
+    })
     expect(r).toMatchObject({ code: 200, output: { ok: 1 } })
     await expect(
-      downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 99 } }),
+      downlink.invokeThingService(node.hub, TEST_ACTOR, {
+        productKey,
+        deviceName: d!.deviceName,
+        identifier: 'reboot',
+        args: { delay: 99 },
+      }),
     ).rejects.toMatchObject({ code: 6306 })
     await dev.close()
     await eventually(async () => (await status(productKey, d!.deviceName)) === 'OFFLINE')
     await expect(
-      downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 1 } }),
+      downlink.invokeThingService(node.hub, TEST_ACTOR, {
+        productKey,
+        deviceName: d!.deviceName,
+        identifier: 'reboot',
+        args: { delay: 1 },
+      }),
     ).rejects.toMatchObject({ code: 9201 })
   })
 
   it('times out a sync service the device does not answer with 1905', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const dev = await Device.connect({ url, ...d! })
     dev.onService(() => new Promise(() => {}))
     await expect(
-      downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 1 }, timeoutMs: 1000 }),
+      downlink.invokeThingService(node.hub, TEST_ACTOR, {
+        productKey,
+        deviceName: d!.deviceName,
+        identifier: 'reboot',
+        args: { delay: 1 },
+        timeoutMs: 1000,
+      }),
     ).rejects.toMatchObject({ code: 1905 })
     await dev.close()
   })
@@ -216,7 +300,10 @@ describe('cloud → device', () => {
 
 describe('Link SDK 4.x server-side subscription (_ss=1)', () => {
   it('subscribes the downlink topics for a device that sends no SUBSCRIBE, without echoing its own replies', async () => {
-    const { productKey, devices: [d] } = await seedSensorProduct(node)
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
     const { buildMqttCredentials: creds } = await import('@iotops/alink')
     const c = creds({ ...d!, clientId: 'sdk4', extra: { _ss: '1' } })
     const client = await mqtt.connectAsync(url, { ...c, protocolVersion: 4, reconnectPeriod: 0 })
@@ -224,14 +311,25 @@ describe('Link SDK 4.x server-side subscription (_ss=1)', () => {
     client.on('message', (topic, payload) => {
       received.push(topic)
       const req = JSON.parse(payload.toString())
-      if (topic.endsWith('/rrpc/request/' + topic.split('/').pop())) {
-        client.publish(topic.replace('/request/', '/response/'), JSON.stringify({ id: req.id, code: 200, data: { ok: 1 } }))
+      if (topic.endsWith(`/rrpc/request/${topic.split('/').pop()}`)) {
+        client.publish(
+          topic.replace('/request/', '/response/'),
+          JSON.stringify({ id: req.id, code: 200, data: { ok: 1 } }),
+        )
       }
     })
     await eventually(async () => (await status(productKey, d!.deviceName)) === 'ONLINE')
-    const r = await downlink.invokeThingService(node.hub, TEST_ACTOR, { productKey, deviceName: d!.deviceName, identifier: 'reboot', args: { delay: 1 } })
+    const r = await downlink.invokeThingService(node.hub, TEST_ACTOR, {
+      productKey,
+      deviceName: d!.deviceName,
+      identifier: 'reboot',
+      args: { delay: 1 },
+    })
     expect(r.output).toEqual({ ok: 1 })
-    client.publish(`/sys/${productKey}/${d!.deviceName}/thing/service/calibrate_reply`, JSON.stringify({ id: '1', code: 200, data: {} }))
+    client.publish(
+      `/sys/${productKey}/${d!.deviceName}/thing/service/calibrate_reply`,
+      JSON.stringify({ id: '1', code: 200, data: {} }),
+    )
     await new Promise((r) => setTimeout(r, 200))
     expect(received.some((t) => t.endsWith('_reply'))).toBe(false)
     await client.endAsync()

@@ -22,7 +22,9 @@ if (node.bootstrap) {
   )
 }
 const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST
-console.log(`IoT Ops console: http://${host}:${node.httpPort}   MQTT: mqtt://${host}:${node.mqttPort} (WebSocket: ws://${host}:${node.httpPort}/mqtt)`)
+console.log(
+  `IoT Ops console: http://${host}:${node.httpPort}   MQTT: mqtt://${host}:${node.mqttPort} (WebSocket: ws://${host}:${node.httpPort}/mqtt)`,
+)
 
 let stopping = false
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

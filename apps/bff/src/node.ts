@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
-import net from 'node:net'
 import type { AddressInfo } from 'node:net'
+import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { appRouter, type Context, handleOpenApi, SESSION_COOKIE } from '@iotops/api'
@@ -78,7 +78,9 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
     })
 
     // ── MQTT over TCP ──
-    const mqttServer = net.createServer((socket) => hub.handle(socket, { protocol: 'MQTT', ip: clean(socket.remoteAddress) }))
+    const mqttServer = net.createServer((socket) =>
+      hub.handle(socket, { protocol: 'MQTT', ip: clean(socket.remoteAddress) }),
+    )
     await listen(mqttServer, config.MQTT_PORT, config.HOST)
     // stop order (reverse): HTTP first, then the broker drains and the DB closes
     stops.push(async () => {
@@ -88,7 +90,9 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
 
     // ── HTTP: console, tRPC, OpenAPI, MQTT over WebSocket ──
     let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null
-    let nextUpgrade: ((req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => Promise<void>) | null = null
+    let nextUpgrade:
+      | ((req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => Promise<void>)
+      | null = null
     if (config.CONSOLE !== 'off') {
       const { default: next } = await import('next')
       const app = next({ dev: config.CONSOLE === 'dev', dir: CONSOLE_DIR, quiet: true })
@@ -122,17 +126,29 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
           router: appRouter,
           createContext: () => createContext(req, res),
           onError: ({ error, path }) => {
-            if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed')
+            if (error.code === 'INTERNAL_SERVER_ERROR')
+              log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed')
           },
         })
       }
       const v1 = /^\/api\/v1\/([A-Za-z]+)$/.exec(url.pathname)
       if (v1) {
-        if (req.method !== 'POST') return send(res, 405, { Success: false, Code: 'MethodNotAllowed', ErrorMessage: 'use POST with a JSON body' })
+        if (req.method !== 'POST')
+          return send(res, 405, { Success: false, Code: 'MethodNotAllowed', ErrorMessage: 'use POST with a JSON body' })
         const body = await readJson(req)
-        if (body === undefined) return send(res, 400, { Success: false, Code: 'InvalidParameter', ErrorMessage: 'the body must be a JSON object' })
+        if (body === undefined)
+          return send(res, 400, {
+            Success: false,
+            Code: 'InvalidParameter',
+            ErrorMessage: 'the body must be a JSON object',
+          })
         const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
-        const r = await handleOpenApi(deps, { action: v1[1]!, bearer, params: body, ip: clean(req.socket.remoteAddress) ?? undefined })
+        const r = await handleOpenApi(deps, {
+          action: v1[1]!,
+          bearer,
+          params: body,
+          ip: clean(req.socket.remoteAddress) ?? undefined,
+        })
         return send(res, r.status, r.body)
       }
       if (url.pathname.startsWith('/api/')) return send(res, 404, { error: `no API at ${url.pathname}` })
@@ -182,7 +198,10 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       if (dropped.length) log.info({ dropped }, 'retention: dropped expired partitions')
     }
     await maintain()
-    const timer = setInterval(() => void maintain().catch((e) => log.error({ err: e }, 'partition maintenance failed')), 3_600_000)
+    const timer = setInterval(
+      () => void maintain().catch((e) => log.error({ err: e }, 'partition maintenance failed')),
+      3_600_000,
+    )
     stops.push(async () => clearInterval(timer))
 
     const httpPort = (server.address() as AddressInfo).port
@@ -217,7 +236,9 @@ async function clusterBackends(redisUrl: string) {
 function listen(server: net.Server, port: number, host: string) {
   return new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; set another with PORT / MQTT_PORT`) : e),
+      reject(
+        e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; set another with PORT / MQTT_PORT`) : e,
+      ),
     )
     server.listen(port, host, () => resolve())
   })

@@ -20,7 +20,16 @@ async function call(action: string, params: object, bearer: string | null = key)
     headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
     body: JSON.stringify(params),
   })
-  return { status: res.status, body: (await res.json()) as { RequestId: string; Success: boolean; Code?: string; ErrorMessage?: string; Data?: any } }
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      RequestId: string
+      Success: boolean
+      Code?: string
+      ErrorMessage?: string
+      Data?: any
+    },
+  }
 }
 
 describe('HTTP API /api/v1/<Action>', () => {
@@ -30,29 +39,47 @@ describe('HTTP API /api/v1/<Action>', () => {
     expect(p.body).toMatchObject({ Success: true, Data: { NodeType: 0, DataFormat: 1 } })
     expect(p.body.RequestId).toMatch(/^[0-9A-F-]{36}$/)
     const pk = p.body.Data.ProductKey as string
-    expect((await call('ImportThingModelTsl', { ProductKey: pk, TslStr: JSON.stringify(TSL_SENSOR) })).body.Success).toBe(true)
+    expect(
+      (await call('ImportThingModelTsl', { ProductKey: pk, TslStr: JSON.stringify(TSL_SENSOR) })).body.Success,
+    ).toBe(true)
     const d = await call('RegisterDevice', { ProductKey: pk, DeviceName: 'api_device_1' })
     expect(d.body.Data).toMatchObject({ ProductKey: pk, DeviceName: 'api_device_1' })
     expect(d.body.Data.DeviceSecret).toMatch(/^[0-9a-f]{32}$/)
     const iotId = d.body.Data.IotId as string
 
     expect((await call('QueryDeviceDetail', { IotId: iotId })).body.Data.Status).toBe('UNACTIVE')
-    const dev = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, productKey: pk, deviceName: 'api_device_1', deviceSecret: d.body.Data.DeviceSecret })
+    const dev = await Device.connect({
+      url: `mqtt://127.0.0.1:${node.mqttPort}`,
+      productKey: pk,
+      deviceName: 'api_device_1',
+      deviceSecret: d.body.Data.DeviceSecret,
+    })
     expect((await dev.postProperties({ temperature: 22 })).code).toBe(200)
-    expect((await call('QueryDeviceDetail', { ProductKey: pk, DeviceName: 'api_device_1' })).body.Data.Status).toBe('ONLINE')
+    expect((await call('QueryDeviceDetail', { ProductKey: pk, DeviceName: 'api_device_1' })).body.Data.Status).toBe(
+      'ONLINE',
+    )
     const st = await call('QueryDevicePropertyStatus', { ProductKey: pk, DeviceName: 'api_device_1' })
     expect(st.body.Data.List.PropertyStatusInfo).toEqual(
       expect.arrayContaining([expect.objectContaining({ Identifier: 'temperature', Value: '22', DataType: 'int' })]),
     )
 
     // SetDeviceProperty: Items is a JSON string; the device applies it
-    const got = new Promise<Record<string, unknown>>((resolve) => dev.onPropertySet((p) => (resolve(p), undefined)))
+    const got = new Promise<Record<string, unknown>>((resolve) =>
+      dev.onPropertySet((p) => {
+        resolve(p)
+        return undefined
+      }),
+    )
     const set = await call('SetDeviceProperty', { IotId: iotId, Items: JSON.stringify({ temperature: 30 }) })
     expect(set.body.Success).toBe(true)
     expect(await got).toEqual({ temperature: 30 })
     // InvokeThingService, sync: Args is a JSON string, Result the device's output
     dev.onService(() => ({ code: 200, data: { ok: 1 } }))
-    const inv = await call('InvokeThingService', { IotId: iotId, Identifier: 'reboot', Args: JSON.stringify({ delay: 1 }) })
+    const inv = await call('InvokeThingService', {
+      IotId: iotId,
+      Identifier: 'reboot',
+      Args: JSON.stringify({ delay: 1 }),
+    })
     expect(JSON.parse(inv.body.Data.Result)).toEqual({ ok: 1 })
 
     await call('DisableThing', { IotId: iotId })
@@ -68,7 +95,9 @@ describe('HTTP API /api/v1/<Action>', () => {
     const nt = await call('CreateProduct', { ProductName: 'Good_Name_1', NodeType: 7 })
     expect(nt.body.ErrorMessage).toMatch(/NodeType must be 0/)
     const list = await call('QueryProductList', { CurrentPage: 1, PageSize: 50 })
-    expect(list.body.Data.List.ProductInfo.some((p: { ProductName: string }) => p.ProductName === 'Good_Name_1')).toBe(false)
+    expect(list.body.Data.List.ProductInfo.some((p: { ProductName: string }) => p.ProductName === 'Good_Name_1')).toBe(
+      false,
+    )
     const items = await call('SetDeviceProperty', { ProductKey: 'nope', DeviceName: 'nope', Items: '{not json' })
     expect(items.body.ErrorMessage).toMatch(/Items is not a JSON object/)
   })

@@ -10,7 +10,13 @@ it('graceful shutdown stores every message it acknowledged (QoS 1) before exitin
   const node = await startTestNode({ DATABASE_URL: url, DEVICE_UPLINK_QPS: '100000' })
   const { productKey, devices: list } = await seedSensorProduct(node, 4)
   const clients = await Promise.all(
-    list.map((d) => mqtt.connectAsync(`mqtt://127.0.0.1:${node.mqttPort}`, { ...buildMqttCredentials(d), protocolVersion: 4, reconnectPeriod: 0 })),
+    list.map((d) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${node.mqttPort}`, {
+        ...buildMqttCredentials(d),
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      }),
+    ),
   )
   let acked = 0
   let stop = false
@@ -19,7 +25,16 @@ it('graceful shutdown stores every message it acknowledged (QoS 1) before exitin
     for (let n = 0; !stop; n++) {
       if (c.disconnected || c.disconnecting) return
       try {
-        await c.publishAsync(topic, JSON.stringify({ id: String(n), version: '1.0', params: { temperature: n % 100 }, method: 'thing.event.property.post' }), { qos: 1 })
+        await c.publishAsync(
+          topic,
+          JSON.stringify({
+            id: String(n),
+            version: '1.0',
+            params: { temperature: n % 100 },
+            method: 'thing.event.property.post',
+          }),
+          { qos: 1 },
+        )
         acked++
       } catch {
         return // the broker closed the connection

@@ -1,5 +1,5 @@
 import { createTestDatabase } from '@iotops/db/testing'
-import { auth, type Actor, devices, products } from '@iotops/services'
+import { type Actor, auth, devices, products } from '@iotops/services'
 import pino from 'pino'
 import { loadConfig } from './env'
 import { type RunningNode, startNode } from './node'
@@ -34,8 +34,20 @@ export const TSL_SENSOR = {
       required: false,
       dataType: { type: 'int', specs: { min: '-40', max: '120', step: '1', unit: '°C', unitName: 'Celsius' } },
     },
-    { identifier: 'humidity', name: 'Humidity', accessMode: 'r', required: false, dataType: { type: 'float', specs: { min: '0', max: '100', step: '0.1', unit: '%' } } },
-    { identifier: 'power', name: 'Power', accessMode: 'rw', required: false, dataType: { type: 'bool', specs: { '0': 'off', '1': 'on' } } },
+    {
+      identifier: 'humidity',
+      name: 'Humidity',
+      accessMode: 'r',
+      required: false,
+      dataType: { type: 'float', specs: { min: '0', max: '100', step: '0.1', unit: '%' } },
+    },
+    {
+      identifier: 'power',
+      name: 'Power',
+      accessMode: 'rw',
+      required: false,
+      dataType: { type: 'bool', specs: { '0': 'off', '1': 'on' } },
+    },
   ],
   events: [
     {
@@ -44,7 +56,9 @@ export const TSL_SENSOR = {
       type: 'alert',
       required: false,
       method: 'thing.event.overheat.post',
-      outputData: [{ identifier: 'level', name: 'Level', dataType: { type: 'int', specs: { min: '0', max: '10', step: '1' } } }],
+      outputData: [
+        { identifier: 'level', name: 'Level', dataType: { type: 'int', specs: { min: '0', max: '10', step: '1' } } },
+      ],
     },
   ],
   services: [
@@ -54,7 +68,9 @@ export const TSL_SENSOR = {
       callType: 'sync',
       required: false,
       method: 'thing.service.reboot',
-      inputData: [{ identifier: 'delay', name: 'Delay', dataType: { type: 'int', specs: { min: '0', max: '60', step: '1' } } }],
+      inputData: [
+        { identifier: 'delay', name: 'Delay', dataType: { type: 'int', specs: { min: '0', max: '60', step: '1' } } },
+      ],
       outputData: [{ identifier: 'ok', name: 'OK', dataType: { type: 'bool', specs: { '0': 'no', '1': 'yes' } } }],
     },
     {
@@ -70,7 +86,11 @@ export const TSL_SENSOR = {
 }
 
 /** A product with the sensor thing model and `n` devices; returns their triples. */
-export async function seedSensorProduct(node: RunningNode, n = 1, name = `Sensor_${Math.random().toString(36).slice(2, 8)}`) {
+export async function seedSensorProduct(
+  node: RunningNode,
+  n = 1,
+  name = `Sensor_${Math.random().toString(36).slice(2, 8)}`,
+) {
   const p = await products.createProduct(node.db, TEST_ACTOR, { name, nodeType: 'DIRECT', dataFormat: 'ALINK_JSON' })
   await products.importThingModel(node.db, TEST_ACTOR, { productKey: p.productKey, tsl: JSON.stringify(TSL_SENSOR) })
   const list = []

@@ -304,7 +304,6 @@ describe('MQTT filter helpers', () => {
   it('normalizes topic class suffixes', () => {
     expect(normalizeTopicClassSuffix('update')).toBe('update')
     expect(normalizeTopicClassSuffix('/get/+')).toBe('get/+')
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the console's literal placeholder form
     expect(normalizeTopicClassSuffix('/${productKey}/${deviceName}/user/data/#')).toBe('data/#')
     expect(normalizeTopicClassSuffix('a/#/b')).toBeNull()
     expect(validateTopicClassSuffix('a//b')).toMatch(/non-empty levels/)
@@ -320,7 +319,6 @@ describe('deviceTopicAccess', () => {
       { suffix: 'update', operation: 'PUB' },
       { suffix: 'get', operation: 'SUB' },
       { suffix: 'data/+', operation: 'ALL' },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the console's literal placeholder form
       { suffix: '/${productKey}/${deviceName}/user/cmd/#', operation: 'SUB' },
     ],
   }

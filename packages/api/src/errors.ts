@@ -27,9 +27,14 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
 /** The one mapping from domain errors to tRPC errors; anything unexpected becomes a generic 500. */
 export function toTRPCError(e: unknown): TRPCError {
   if (e instanceof TRPCError) {
-    if (e.cause instanceof AppError) return new TRPCError({ code: TRPC_CODE[e.cause.kind], message: e.cause.message, cause: e.cause })
+    if (e.cause instanceof AppError)
+      return new TRPCError({ code: TRPC_CODE[e.cause.kind], message: e.cause.message, cause: e.cause })
     return e
   }
   if (e instanceof AppError) return new TRPCError({ code: TRPC_CODE[e.kind], message: e.message, cause: e })
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error; see the server log', cause: e as Error })
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: 'internal error; see the server log',
+    cause: e as Error,
+  })
 }

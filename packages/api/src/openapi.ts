@@ -100,9 +100,19 @@ const ACTIONS: Record<string, Action> = {
       const df = num(p, 'DataFormat') ?? 1
       const dataFormat = DATA_FORMAT_IN[df]
       if (!dataFormat) throw new AppError('BAD_REQUEST', 'DataFormat must be 0 (passthrough/custom) or 1 (Alink JSON)')
-      const input = ZCreateProductInput.parse({ name: str(p, 'ProductName'), nodeType, dataFormat, description: str(p, 'Description') })
+      const input = ZCreateProductInput.parse({
+        name: str(p, 'ProductName'),
+        nodeType,
+        dataFormat,
+        description: str(p, 'Description'),
+      })
       const r = await products.createProduct(d.db, actor, input)
-      return { ProductKey: r.productKey, ProductName: r.name, NodeType: NODE_TYPE_OUT[r.nodeType], DataFormat: DATA_FORMAT_OUT[r.dataFormat] }
+      return {
+        ProductKey: r.productKey,
+        ProductName: r.name,
+        NodeType: NODE_TYPE_OUT[r.nodeType],
+        DataFormat: DATA_FORMAT_OUT[r.dataFormat],
+      }
     },
   },
   QueryProduct: {
@@ -138,16 +148,31 @@ const ACTIONS: Record<string, Action> = {
   ImportThingModelTsl: {
     role: 'OPERATOR',
     async run(d, actor, p) {
-      await products.importThingModel(d.db, actor, ZImportTslInput.parse({ productKey: str(p, 'ProductKey'), tsl: str(p, 'TslStr') }), d.products)
+      await products.importThingModel(
+        d.db,
+        actor,
+        ZImportTslInput.parse({ productKey: str(p, 'ProductKey'), tsl: str(p, 'TslStr') }),
+        d.products,
+      )
       return undefined
     },
   },
   RegisterDevice: {
     role: 'OPERATOR',
     async run(d, actor, p) {
-      const input = ZCreateDeviceInput.parse({ productKey: str(p, 'ProductKey'), deviceName: str(p, 'DeviceName'), nickname: str(p, 'Nickname') })
+      const input = ZCreateDeviceInput.parse({
+        productKey: str(p, 'ProductKey'),
+        deviceName: str(p, 'DeviceName'),
+        nickname: str(p, 'Nickname'),
+      })
       const r = await devices.createDevice(d.db, actor, input)
-      return { IotId: r.iotId, ProductKey: r.productKey, DeviceName: r.deviceName, DeviceSecret: r.deviceSecret, Nickname: r.nickname ?? undefined }
+      return {
+        IotId: r.iotId,
+        ProductKey: r.productKey,
+        DeviceName: r.deviceName,
+        DeviceSecret: r.deviceSecret,
+        Nickname: r.nickname ?? undefined,
+      }
     },
   },
   BatchRegisterDevice: {
@@ -158,7 +183,12 @@ const ACTIONS: Record<string, Action> = {
       // created at once (no asynchronous application to poll): the ApplyId is kept for compatibility
       return {
         ApplyId: Date.now(),
-        DeviceList: r.devices.map((x) => ({ IotId: x.iotId, DeviceName: x.deviceName, DeviceSecret: x.deviceSecret, ProductKey: x.productKey })),
+        DeviceList: r.devices.map((x) => ({
+          IotId: x.iotId,
+          DeviceName: x.deviceName,
+          DeviceSecret: x.deviceSecret,
+          ProductKey: x.productKey,
+        })),
       }
     },
   },
@@ -192,7 +222,11 @@ const ACTIONS: Record<string, Action> = {
   QueryDevice: {
     role: 'VIEWER',
     async run(d, _a, p) {
-      const input = ZListDevicesInput.parse({ productKey: str(p, 'ProductKey'), page: num(p, 'CurrentPage') ?? 1, pageSize: num(p, 'PageSize') ?? 10 })
+      const input = ZListDevicesInput.parse({
+        productKey: str(p, 'ProductKey'),
+        page: num(p, 'CurrentPage') ?? 1,
+        pageSize: num(p, 'PageSize') ?? 10,
+      })
       const r = await devices.listDevices(d.db, input)
       return {
         Page: r.page,
@@ -262,7 +296,11 @@ const ACTIONS: Record<string, Action> = {
     role: 'OPERATOR',
     async run(d, actor, p) {
       const versions = p.Versions === undefined ? undefined : (json(p, 'Versions') as Record<string, number>)
-      const r = await downlink.setDesiredProperty(d.hub, actor, { ...(await deviceRef(d, p)), items: json(p, 'Items'), versions })
+      const r = await downlink.setDesiredProperty(d.hub, actor, {
+        ...(await deviceRef(d, p)),
+        items: json(p, 'Items'),
+        versions,
+      })
       return { Versions: JSON.stringify(r.versions) }
     },
   },
@@ -271,8 +309,16 @@ const ACTIONS: Record<string, Action> = {
     async run(d, actor, p) {
       const identifier = str(p, 'Identifier')
       if (!identifier) throw new AppError('BAD_REQUEST', 'Identifier is required')
-      const r = await downlink.invokeThingService(d.hub, actor, { ...(await deviceRef(d, p)), identifier, args: json(p, 'Args') })
-      return { MessageId: r.messageId, Result: r.output === null ? undefined : JSON.stringify(r.output), Code: r.code ?? undefined }
+      const r = await downlink.invokeThingService(d.hub, actor, {
+        ...(await deviceRef(d, p)),
+        identifier,
+        args: json(p, 'Args'),
+      })
+      return {
+        MessageId: r.messageId,
+        Result: r.output === null ? undefined : JSON.stringify(r.output),
+        Code: r.code ?? undefined,
+      }
     },
   },
   Pub: {
@@ -283,7 +329,12 @@ const ACTIONS: Record<string, Action> = {
       const content = str(p, 'MessageContent') ?? ''
       const qos = num(p, 'Qos') ?? 0
       if (qos !== 0 && qos !== 1) throw new AppError('BAD_REQUEST', 'Qos must be 0 or 1')
-      const r = await downlink.pubToDevice(d.hub, actor, { productKey, topic, payload: Buffer.from(content, 'base64'), qos })
+      const r = await downlink.pubToDevice(d.hub, actor, {
+        productKey,
+        topic,
+        payload: Buffer.from(content, 'base64'),
+        qos,
+      })
       return { MessageId: r.messageId }
     },
   },
@@ -294,7 +345,11 @@ const ACTIONS: Record<string, Action> = {
       const timeoutMs = num(p, 'Timeout') ?? 5000
       if (!(timeoutMs >= 1000 && timeoutMs <= 8000)) throw new AppError('BAD_REQUEST', 'Timeout must be 1000–8000 ms')
       try {
-        const r = await downlink.rrpc(d.hub, actor, { ...ref, request: Buffer.from(str(p, 'RequestBase64Byte') ?? '', 'base64'), timeoutMs })
+        const r = await downlink.rrpc(d.hub, actor, {
+          ...ref,
+          request: Buffer.from(str(p, 'RequestBase64Byte') ?? '', 'base64'),
+          timeoutMs,
+        })
         return { RrpcCode: 'SUCCESS', PayloadBase64Byte: r.payloadBase64, MessageId: r.messageId }
       } catch (e) {
         if (e instanceof AppError && e.code === 1905) return { RrpcCode: 'TIMEOUT' }
@@ -318,10 +373,16 @@ export async function handleOpenApi(
     body: { RequestId, Success: false, Code, ErrorMessage },
   })
   const actor = req.bearer ? await auth.apiKeyActor(d.db, req.bearer, req.ip) : null
-  if (!actor) return fail(401, 'Unauthorized', 'send a valid API key as "Authorization: Bearer <key>" (create one with pnpm iotops apikey create)')
+  if (!actor)
+    return fail(
+      401,
+      'Unauthorized',
+      'send a valid API key as "Authorization: Bearer <key>" (create one with pnpm iotops apikey create)',
+    )
   const action = Object.hasOwn(ACTIONS, req.action) ? ACTIONS[req.action] : undefined
   if (!action) return fail(404, 'InvalidAction.NotFound', `unknown action ${req.action}; see docs/API.md for the list`)
-  if (action.role === 'OPERATOR' && actor.role === 'VIEWER') return fail(403, 'Forbidden', `this key has the viewer role and cannot call ${req.action}`)
+  if (action.role === 'OPERATOR' && actor.role === 'VIEWER')
+    return fail(403, 'Forbidden', `this key has the viewer role and cannot call ${req.action}`)
   let res: OpenApiResponse
   let code = 200
   try {
@@ -330,7 +391,11 @@ export async function handleOpenApi(
   } catch (e) {
     if (e instanceof ZodError) {
       code = 460
-      res = fail(400, 'InvalidParameter', e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '))
+      res = fail(
+        400,
+        'InvalidParameter',
+        e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+      )
     } else if (e instanceof AppError) {
       code = e.code ?? HTTP_STATUS[e.kind]
       res = fail(HTTP_STATUS[e.kind], e.code ? String(e.code) : e.kind, e.message)

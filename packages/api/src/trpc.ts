@@ -60,7 +60,10 @@ const withRole = (min: Role) =>
     const user = ctx.session.user
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first' })
     if (RANK[user.role] < RANK[min]) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${min.toLowerCase()} role; you are ${user.role.toLowerCase()}` })
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `this needs the ${min.toLowerCase()} role; you are ${user.role.toLowerCase()}`,
+      })
     }
     const actor: Actor = { type: 'user', id: user.id, name: user.email, role: user.role, ip: ctx.ip }
     return next({ ctx: { ...ctx, user, actor } })

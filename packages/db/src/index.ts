@@ -1,15 +1,15 @@
 export { createDb, type Db, type PrismaClient, type Tx } from './client'
-export { startEmbeddedPostgres, assertTraversableForPostgres, freePort, type EmbeddedDb } from './embedded'
-export { migrate, readMigrations, MIGRATIONS_DIR } from './migrate'
+export { assertTraversableForPostgres, type EmbeddedDb, freePort, startEmbeddedPostgres } from './embedded'
+export { Prisma } from './generated/prisma/client'
+export * from './generated/prisma/enums'
+export { MIGRATIONS_DIR, migrate, readMigrations } from './migrate'
 export {
-  PARTITIONED_TABLES,
   DEFAULT_RETENTION_DAYS,
+  dropExpiredPartitions,
   ensurePartition,
   ensurePartitions,
-  dropExpiredPartitions,
   listPartitions,
+  PARTITIONED_TABLES,
   type PartitionedTable,
 } from './partitions'
 export { BatchWriter, type Column } from './writers'
-export { Prisma } from './generated/prisma/client'
-export * from './generated/prisma/enums'

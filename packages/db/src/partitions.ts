@@ -4,7 +4,13 @@ import type pg from 'pg'
  * High-volume tables, RANGE-partitioned by day on `ts` (UTC). Retention drops whole partitions, which is
  * instant and leaves no bloat. Keep in step with EXTERNAL_TABLES in prisma.config.ts.
  */
-export const PARTITIONED_TABLES = ['run_log', 'device_log', 'property_history', 'event_history', 'metric_point'] as const
+export const PARTITIONED_TABLES = [
+  'run_log',
+  'device_log',
+  'property_history',
+  'event_history',
+  'metric_point',
+] as const
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number]
 
 /** Default retention in days. Run logs follow the reference (7 days); metrics keep two weeks for week-over-week. */

@@ -71,7 +71,10 @@ function migrationsList(dir = MIGRATIONS_DIR) {
   const lockPath = path.join(dir, 'migration_lock.toml')
   return {
     baseDir: dir,
-    lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null,
+    },
     shadowDbInitScript: '',
     migrationDirectories: dirs.map((d) => {
       const f = path.join(dir, d, 'migration.sql')
@@ -79,7 +82,9 @@ function migrationsList(dir = MIGRATIONS_DIR) {
         path: d,
         migrationFile: {
           path: 'migration.sql',
-          content: fs.existsSync(f) ? { tag: 'ok', value: fs.readFileSync(f, 'utf8') } : { tag: 'error', value: 'missing' },
+          content: fs.existsSync(f)
+            ? { tag: 'ok', value: fs.readFileSync(f, 'utf8') }
+            : { tag: 'error', value: 'missing' },
         },
       }
     }),
@@ -88,7 +93,10 @@ function migrationsList(dir = MIGRATIONS_DIR) {
 
 export const FILTERS = { externalTables: PARTITIONED_TABLES.map((t) => `public.${t}`), externalEnums: [] as string[] }
 
-export async function withSchemaEngine<T>(url: string, fn: (engine: Engine, files: { path: string; content: string }[]) => Promise<T>) {
+export async function withSchemaEngine<T>(
+  url: string,
+  fn: (engine: Engine, files: { path: string; content: string }[]) => Promise<T>,
+) {
   const SchemaEngine = await loadSchemaEngine()
   const pool = new pg.Pool({ connectionString: url })
   const factory = new PrismaPg(pool)

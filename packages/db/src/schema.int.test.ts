@@ -1,6 +1,6 @@
+import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from './client'
-import fs from 'node:fs'
 import { PARTITIONED_TABLES } from './partitions'
 import { diffMigrationsToSchema, SCHEMA_PATH } from './schema-engine'
 import { createTestDatabase } from './testing'
@@ -28,9 +28,10 @@ describe('migrations ↔ schema.prisma', () => {
         [table],
       )
       expect(rows.map((r) => r.column_name).sort()).toEqual(expected)
-      const { rows: kind } = await db.pool.query<{ relkind: string }>('SELECT relkind FROM pg_class WHERE relname = $1', [
-        table,
-      ])
+      const { rows: kind } = await db.pool.query<{ relkind: string }>(
+        'SELECT relkind FROM pg_class WHERE relname = $1',
+        [table],
+      )
       expect(kind[0]?.relkind).toBe('p')
     }
   })

@@ -31,7 +31,9 @@ export type ServiceHandler = (
   identifier: string,
   params: Record<string, unknown>,
 ) => Promise<{ code?: number; data?: unknown; message?: string }> | { code?: number; data?: unknown; message?: string }
-export type PropertySetHandler = (params: Record<string, unknown>) => Promise<{ code?: number; message?: string } | undefined> | { code?: number; message?: string } | undefined
+export type PropertySetHandler = (
+  params: Record<string, unknown>,
+) => Promise<{ code?: number; message?: string } | undefined> | { code?: number; message?: string } | undefined
 
 let seq = 0
 const nextId = () => String((Date.now() % 1_000_000_000) * 100 + (seq++ % 100))
@@ -42,7 +44,10 @@ const nextId = () => String((Date.now() % 1_000_000_000) * 100 + (seq++ % 100))
  */
 export class Device extends EventEmitter {
   readonly client: MqttClient
-  private readonly pending = new Map<string, { resolve: (r: AlinkReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>()
+  private readonly pending = new Map<
+    string,
+    { resolve: (r: AlinkReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >()
   private serviceHandler: ServiceHandler | null = null
   private setHandler: PropertySetHandler | null = null
 
@@ -127,18 +132,31 @@ export class Device extends EventEmitter {
 
   /** Posts property values; resolves with the platform's `_reply` (code 200 when accepted). */
   postProperties(params: Record<string, unknown>, opts: { qos?: 0 | 1 } = {}): Promise<AlinkReply> {
-    return this.request(topics.propertyPost(this.productKey, this.deviceName), 'thing.event.property.post', params, opts.qos ?? 1)
+    return this.request(
+      topics.propertyPost(this.productKey, this.deviceName),
+      'thing.event.property.post',
+      params,
+      opts.qos ?? 1,
+    )
   }
 
   /** Posts an event (`{value, time}` params as the protocol wants). */
   postEvent(identifier: string, value: Record<string, unknown>, opts: { qos?: 0 | 1 } = {}): Promise<AlinkReply> {
-    return this.request(topics.eventPost(this.productKey, this.deviceName, identifier), `thing.event.${identifier}.post`, { value, time: Date.now() }, opts.qos ?? 1)
+    return this.request(
+      topics.eventPost(this.productKey, this.deviceName, identifier),
+      `thing.event.${identifier}.post`,
+      { value, time: Date.now() },
+      opts.qos ?? 1,
+    )
   }
 
   getDesired(identifiers: string[]): Promise<AlinkReply<Record<string, { value: unknown; version: number }>>> {
-    return this.request(topics.desiredGet(this.productKey, this.deviceName), 'thing.property.desired.get', identifiers, 0) as Promise<
-      AlinkReply<Record<string, { value: unknown; version: number }>>
-    >
+    return this.request(
+      topics.desiredGet(this.productKey, this.deviceName),
+      'thing.property.desired.get',
+      identifiers,
+      0,
+    ) as Promise<AlinkReply<Record<string, { value: unknown; version: number }>>>
   }
 
   updateTags(tags: { attrKey: string; attrValue: string }[]): Promise<AlinkReply> {
@@ -225,7 +243,9 @@ export class Device extends EventEmitter {
     const rrpc = new RegExp(`^/sys/${pk}/${dn}/rrpc/request/(\\d+)$`).exec(topic)
     if (rrpc) {
       const identifier = (body.method ?? '').replace(/^thing\.service\./, '')
-      void this.answer(`/sys/${pk}/${dn}/rrpc/response/${rrpc[1]}`, body, () => this.runService(identifier, body.params ?? {}))
+      void this.answer(`/sys/${pk}/${dn}/rrpc/response/${rrpc[1]}`, body, () =>
+        this.runService(identifier, body.params ?? {}),
+      )
       return
     }
     const svc = new RegExp(`^/sys/${pk}/${dn}/thing/service/([^/]+)$`).exec(topic)
@@ -240,13 +260,21 @@ export class Device extends EventEmitter {
     return { code: r.code ?? 200, data: r.data ?? {}, message: r.message }
   }
 
-  private async answer(topic: string, req: { id?: string; method?: string }, fn: () => Promise<{ code: number; data?: unknown; message?: string }>) {
+  private async answer(
+    topic: string,
+    req: { id?: string; method?: string },
+    fn: () => Promise<{ code: number; data?: unknown; message?: string }>,
+  ) {
     let r: { code: number; data?: unknown; message?: string }
     try {
       r = await fn()
     } catch (e) {
       r = { code: 500, data: {}, message: (e as Error).message }
     }
-    await this.client.publishAsync(topic, JSON.stringify({ id: req.id, code: r.code, data: r.data ?? {}, message: r.message }), { qos: 0 })
+    await this.client.publishAsync(
+      topic,
+      JSON.stringify({ id: req.id, code: r.code, data: r.data ?? {}, message: r.message }),
+      { qos: 0 },
+    )
   }
 }

@@ -1,1 +1,1 @@
-export { Device, type DeviceOptions, type AlinkReply, type ServiceHandler, type PropertySetHandler } from './device'
+export { type AlinkReply, Device, type DeviceOptions, type PropertySetHandler, type ServiceHandler } from './device'

@@ -1,6 +1,3 @@
-import type { Db } from '@iotops/db'
-import type { Logger } from 'pino'
-
 export type Role = 'ADMIN' | 'OPERATOR' | 'VIEWER'
 
 /** Who is acting: a signed-in operator, an API key, the device pipeline or the system itself. */

@@ -26,5 +26,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} does not exist`)
-export const badRequest = (msg: string, code?: number, details?: unknown) => new AppError('BAD_REQUEST', msg, code, details)
+export const badRequest = (msg: string, code?: number, details?: unknown) =>
+  new AppError('BAD_REQUEST', msg, code, details)
 export const conflict = (msg: string) => new AppError('CONFLICT', msg)

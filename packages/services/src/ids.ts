@@ -10,6 +10,6 @@ export function randomAlnum(n: number): string {
 export const newProductKey = () => `a1${randomAlnum(9)}`
 /** 32 hex characters (128 bits). */
 export const newDeviceSecret = () => randomBytes(16).toString('hex')
-export const newIotId = () => randomAlnum(20) + '000100'
+export const newIotId = () => `${randomAlnum(20)}000100`
 export const newDeviceName = () => randomAlnum(20)
 export const newTraceId = () => randomBytes(12).toString('hex')

@@ -105,7 +105,12 @@ export async function createUser(db: Db, actor: Actor, input: TCreateUserInput) 
 
 export async function listUsers(db: Db) {
   const users = await db.prisma.user.findMany({ orderBy: { createdAt: 'asc' } })
-  return users.map((u) => ({ ...toSessionUser(u), disabled: u.disabled, createdAt: u.createdAt, lastLoginAt: u.lastLoginAt }))
+  return users.map((u) => ({
+    ...toSessionUser(u),
+    disabled: u.disabled,
+    createdAt: u.createdAt,
+    lastLoginAt: u.lastLoginAt,
+  }))
 }
 
 export async function updateUser(db: Db, actor: Actor, input: TUpdateUserInput) {
@@ -143,7 +148,13 @@ export async function createApiKey(db: Db, actor: Actor, input: TCreateApiKeyInp
   const prefix = key.slice(0, 12)
   return db.prisma.$transaction(async (tx) => {
     const k = await tx.apiKey.create({
-      data: { name: input.name, role: input.role, prefix, hash: sha256(key), createdById: actor.type === 'user' ? actor.id : null },
+      data: {
+        name: input.name,
+        role: input.role,
+        prefix,
+        hash: sha256(key),
+        createdById: actor.type === 'user' ? actor.id : null,
+      },
     })
     await audit(tx, actor, 'CreateApiKey', { type: 'apiKey', id: k.id }, { name: k.name, role: k.role })
     return { id: k.id, name: k.name, role: k.role, prefix, key }

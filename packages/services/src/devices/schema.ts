@@ -46,7 +46,9 @@ export type TListDevicesInput = z.infer<typeof ZListDevicesInput>
 
 export const ZSetDisabledInput = ZDeviceRef.extend({ disabled: z.boolean() })
 export const ZTag = z.object({
-  key: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{1,29}$/, 'a tag key has 2–30 letters, digits or _ and starts with a letter'),
+  key: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{1,29}$/, 'a tag key has 2–30 letters, digits or _ and starts with a letter'),
   value: z.string().max(128, 'a tag value has at most 128 characters'),
 })
 export const ZSetTagsInput = ZDeviceRef.extend({ tags: z.array(ZTag).max(100) })

@@ -1,5 +1,4 @@
 import { Codes, type ThingModel } from '@iotops/alink'
-import { systemTopicsFor } from '../products/topics'
 import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
@@ -8,6 +7,7 @@ import type { DeviceHub } from '../hub/hub'
 import { newDeviceName, newDeviceSecret, newIotId } from '../ids'
 import { type PageOf, skipTake } from '../paging'
 import { requireProduct } from '../products/service'
+import { systemTopicsFor } from '../products/topics'
 import type { TBatchCreateDevicesInput, TCreateDeviceInput, TDeviceRef, TListDevicesInput } from './schema'
 
 export type DeviceStatusView = 'ONLINE' | 'OFFLINE' | 'UNACTIVE' | 'DISABLED'
@@ -19,14 +19,21 @@ export async function requireDevice(db: Db, ref: TDeviceRef) {
   const d = await db.prisma.device.findUnique({
     where: { productKey_deviceName: { productKey: ref.productKey, deviceName: ref.deviceName } },
   })
-  if (!d) throw new AppError('NOT_FOUND', `the device ${ref.productKey}/${ref.deviceName} does not exist`, Codes.DEVICE_NOT_EXIST)
+  if (!d)
+    throw new AppError(
+      'NOT_FOUND',
+      `the device ${ref.productKey}/${ref.deviceName} does not exist`,
+      Codes.DEVICE_NOT_EXIST,
+    )
   return d
 }
 
 export async function createDevice(db: Db, actor: Actor, input: TCreateDeviceInput) {
   const p = await requireProduct(db, input.productKey)
   const deviceName = input.deviceName ?? newDeviceName()
-  if (await db.prisma.device.findUnique({ where: { productKey_deviceName: { productKey: p.productKey, deviceName } } })) {
+  if (
+    await db.prisma.device.findUnique({ where: { productKey_deviceName: { productKey: p.productKey, deviceName } } })
+  ) {
     throw conflict(`the product already has a device named ${deviceName}`)
   }
   return db.prisma.$transaction(async (tx) => {
@@ -41,14 +48,22 @@ export async function createDevice(db: Db, actor: Actor, input: TCreateDeviceInp
       },
     })
     await audit(tx, actor, 'RegisterDevice', { type: 'device', id: d.iotId }, { productKey: p.productKey, deviceName })
-    return { productKey: d.productKey, deviceName: d.deviceName, deviceSecret: d.deviceSecret, iotId: d.iotId, nickname: d.nickname }
+    return {
+      productKey: d.productKey,
+      deviceName: d.deviceName,
+      deviceSecret: d.deviceSecret,
+      iotId: d.iotId,
+      nickname: d.nickname,
+    }
   })
 }
 
 /** All or nothing: a name that exists or repeats rejects the whole batch and says which. */
 export async function batchCreateDevices(db: Db, actor: Actor, input: TBatchCreateDevicesInput) {
   const p = await requireProduct(db, input.productKey)
-  const names = input.deviceNames?.length ? input.deviceNames : Array.from({ length: input.count ?? 0 }, () => newDeviceName())
+  const names = input.deviceNames?.length
+    ? input.deviceNames
+    : Array.from({ length: input.count ?? 0 }, () => newDeviceName())
   const dup = names.find((n, i) => names.indexOf(n) !== i)
   if (dup) throw badRequest(`the DeviceName ${dup} appears more than once in the batch`)
   const existing = await db.prisma.device.findMany({
@@ -70,7 +85,14 @@ export async function batchCreateDevices(db: Db, actor: Actor, input: TBatchCrea
     for (let i = 0; i < rows.length; i += 1000) await tx.device.createMany({ data: rows.slice(i, i + 1000) })
     await audit(tx, actor, 'BatchRegisterDevice', { type: 'product', id: p.productKey }, { count: rows.length })
   })
-  return { devices: rows.map((r) => ({ productKey: r.productKey, deviceName: r.deviceName, deviceSecret: r.deviceSecret, iotId: r.iotId })) }
+  return {
+    devices: rows.map((r) => ({
+      productKey: r.productKey,
+      deviceName: r.deviceName,
+      deviceSecret: r.deviceSecret,
+      iotId: r.iotId,
+    })),
+  }
 }
 
 export async function listDevices(db: Db, input: TListDevicesInput): Promise<PageOf<DeviceRow>> {
@@ -140,7 +162,12 @@ export async function deviceDetail(db: Db, ref: TDeviceRef) {
       subDevices: { select: { productKey: true, deviceName: true, status: true, disabled: true }, take: 200 },
     },
   })
-  if (!d) throw new AppError('NOT_FOUND', `the device ${ref.productKey}/${ref.deviceName} does not exist`, Codes.DEVICE_NOT_EXIST)
+  if (!d)
+    throw new AppError(
+      'NOT_FOUND',
+      `the device ${ref.productKey}/${ref.deviceName} does not exist`,
+      Codes.DEVICE_NOT_EXIST,
+    )
   const model = d.product.thingModel as unknown as ThingModel
   const latest = new Map(d.properties.map((p) => [p.identifier, p]))
   const properties = model.modules.flatMap((m) =>
@@ -162,7 +189,11 @@ export async function deviceDetail(db: Db, ref: TDeviceRef) {
   )
   const custom = (
     await db.prisma.topicClass.findMany({ where: { productId: d.productId }, orderBy: { suffix: 'asc' } })
-  ).map((t) => ({ topic: `/${d.productKey}/${d.deviceName}/user/${t.suffix}`, operation: t.operation, description: t.description }))
+  ).map((t) => ({
+    topic: `/${d.productKey}/${d.deviceName}/user/${t.suffix}`,
+    operation: t.operation,
+    description: t.description,
+  }))
   return {
     iotId: d.iotId,
     productKey: d.productKey,
@@ -178,7 +209,11 @@ export async function deviceDetail(db: Db, ref: TDeviceRef) {
     firmware: d.firmware as Record<string, string>,
     tags: d.tags.map((t) => ({ key: t.key, value: t.value })),
     gateway: d.gateway,
-    subDevices: d.subDevices.map((s) => ({ productKey: s.productKey, deviceName: s.deviceName, status: statusView(s) })),
+    subDevices: d.subDevices.map((s) => ({
+      productKey: s.productKey,
+      deviceName: s.deviceName,
+      status: statusView(s),
+    })),
     properties,
     topics: [...systemTopicsFor(d.productKey, d.deviceName, d.product.nodeType === 'GATEWAY'), ...custom],
     createdAt: d.createdAt,
@@ -192,7 +227,13 @@ export async function deviceSecret(db: Db, actor: Actor, ref: TDeviceRef) {
 }
 
 /** Disabling disconnects the device (522) and refuses its connections until enabled again. */
-export async function setDeviceDisabled(db: Db, hub: DeviceHub | null, actor: Actor, ref: TDeviceRef, disabled: boolean) {
+export async function setDeviceDisabled(
+  db: Db,
+  hub: DeviceHub | null,
+  actor: Actor,
+  ref: TDeviceRef,
+  disabled: boolean,
+) {
   const d = await requireDevice(db, ref)
   await db.prisma.$transaction(async (tx) => {
     await tx.device.update({ where: { id: d.id }, data: { disabled } })
@@ -208,7 +249,13 @@ export async function deleteDevice(db: Db, hub: DeviceHub | null, actor: Actor, 
     await tx.device.updateMany({ where: { gatewayId: d.id }, data: { gatewayId: null } })
     await tx.serviceCall.deleteMany({ where: { deviceId: d.id } })
     await tx.device.delete({ where: { id: d.id } })
-    await audit(tx, actor, 'DeleteDevice', { type: 'device', id: d.iotId }, { productKey: d.productKey, deviceName: d.deviceName })
+    await audit(
+      tx,
+      actor,
+      'DeleteDevice',
+      { type: 'device', id: d.iotId },
+      { productKey: d.productKey, deviceName: d.deviceName },
+    )
   })
   hub?.kick(d.productKey, d.deviceName, Codes.DEVICE_DELETED)
   hub?.limiter.forget(d.productKey, d.deviceName)
@@ -223,7 +270,8 @@ export async function setDeviceTags(db: Db, actor: Actor, ref: TDeviceRef, tags:
   }
   await db.prisma.$transaction(async (tx) => {
     await tx.deviceTag.deleteMany({ where: { deviceId: d.id } })
-    if (tags.length) await tx.deviceTag.createMany({ data: tags.map((t) => ({ deviceId: d.id, key: t.key, value: t.value })) })
+    if (tags.length)
+      await tx.deviceTag.createMany({ data: tags.map((t) => ({ deviceId: d.id, key: t.key, value: t.value })) })
     await audit(tx, actor, 'SaveDeviceProp', { type: 'device', id: d.iotId }, { tags: tags.length })
   })
 }
@@ -248,7 +296,12 @@ export async function deviceEvents(
     args,
   )
   const { rows: c } = await db.pool.query(`SELECT count(*)::int AS n FROM event_history WHERE ${where}`, args)
-  return { items: rows as { ts: Date; identifier: string; type: string; params: unknown }[], total: c[0].n as number, page: input.page, pageSize: input.pageSize }
+  return {
+    items: rows as { ts: Date; identifier: string; type: string; params: unknown }[],
+    total: c[0].n as number,
+    page: input.page,
+    pageSize: input.pageSize,
+  }
 }
 
 export async function deviceServiceCalls(db: Db, input: TDeviceRef & { page: number; pageSize: number }) {

@@ -1,5 +1,13 @@
 import { randomInt } from 'node:crypto'
-import { Codes, deviceTopicAccess, findService, topics, validatePropertySet, validateServiceInput, type ThingModel } from '@iotops/alink'
+import {
+  Codes,
+  deviceTopicAccess,
+  findService,
+  type ThingModel,
+  topics,
+  validatePropertySet,
+  validateServiceInput,
+} from '@iotops/alink'
 import type { Actor } from '../context'
 import { AppError, badRequest, notFound } from '../errors'
 import { newTraceId } from '../ids'
@@ -25,15 +33,21 @@ async function commandableDevice(hub: DeviceHub, t: Target) {
     where: { productKey_deviceName: { productKey: t.productKey, deviceName: t.deviceName } },
     include: { product: true },
   })
-  if (!d) throw new AppError('NOT_FOUND', `the device ${t.productKey}/${t.deviceName} does not exist`, Codes.DEVICE_NOT_EXIST)
+  if (!d)
+    throw new AppError('NOT_FOUND', `the device ${t.productKey}/${t.deviceName} does not exist`, Codes.DEVICE_NOT_EXIST)
   // [reference 7.1 thing model codes] 6208 disabled, 9200 not activated, 9201 offline
   if (d.disabled) throw new AppError('PRECONDITION_FAILED', 'the device is disabled; enable it first', 6208)
-  if (d.status === 'UNACTIVE') throw new AppError('PRECONDITION_FAILED', 'the device has never connected (not activated)', 9200)
+  if (d.status === 'UNACTIVE')
+    throw new AppError('PRECONDITION_FAILED', 'the device has never connected (not activated)', 9200)
   if (d.status !== 'ONLINE') throw new AppError('PRECONDITION_FAILED', 'the device is offline', 9201)
   const limit = hub.limiter.downlink(t.productKey, t.deviceName)
   if (limit) {
     hub.limitEvent(limit)
-    throw new AppError('TOO_MANY_REQUESTS', `too many commands to this device (${limit.event}, limit ${limit.limit}/s)`, 429)
+    throw new AppError(
+      'TOO_MANY_REQUESTS',
+      `too many commands to this device (${limit.event}, limit ${limit.limit}/s)`,
+      429,
+    )
   }
   return d
 }
@@ -70,7 +84,13 @@ async function send(
   const traceId = newTraceId()
   const text = JSON.stringify(call.body)
   await hub.db.prisma.serviceCall.create({
-    data: { id: call.id, deviceId: t.deviceId, identifier: call.identifier, method: call.method, params: call.params as object },
+    data: {
+      id: call.id,
+      deviceId: t.deviceId,
+      identifier: call.identifier,
+      method: call.method,
+      params: call.params as object,
+    },
   })
   await hub.record({
     productKey: t.productKey,
@@ -98,21 +118,30 @@ async function send(
   return traceId
 }
 
-export async function setDeviceProperty(hub: DeviceHub, actor: Actor, input: Target & { items: Record<string, unknown> }) {
+export async function setDeviceProperty(
+  hub: DeviceHub,
+  actor: Actor,
+  input: Target & { items: Record<string, unknown> },
+) {
   const d = await commandableDevice(hub, input)
   const v = validatePropertySet(d.product.thingModel as unknown as ThingModel, input.items)
   if (!v.ok) throw badRequest(v.message, v.code)
   const id = newMessageId()
   hub.metrics.add(Metric.PropertySets, input.productKey)
-  await send(hub, actor, { ...input, deviceId: d.id }, {
-    id,
-    topic: topics.propertySet(input.productKey, input.deviceName),
-    body: { id, version: '1.0', params: input.items, method: 'thing.service.property.set' },
-    identifier: 'set',
-    method: 'thing.service.property.set',
-    params: input.items,
-    api: 'SetDeviceProperty',
-  })
+  await send(
+    hub,
+    actor,
+    { ...input, deviceId: d.id },
+    {
+      id,
+      topic: topics.propertySet(input.productKey, input.deviceName),
+      body: { id, version: '1.0', params: input.items, method: 'thing.service.property.set' },
+      identifier: 'set',
+      method: 'thing.service.property.set',
+      params: input.items,
+      api: 'SetDeviceProperty',
+    },
+  )
   return { messageId: id }
 }
 
@@ -139,15 +168,20 @@ export async function invokeThingService(
     const timeoutMs = Math.min(input.timeoutMs ?? RRPC_TIMEOUT_DEFAULT_MS, RRPC_TIMEOUT_MAX_MS)
     const w = waitReply(hub, input, id, timeoutMs)
     try {
-      const traceId = await send(hub, actor, { ...input, deviceId: d.id }, {
-        id,
-        topic: topics.rrpcRequest(input.productKey, input.deviceName, id),
-        body,
-        identifier: input.identifier,
-        method,
-        params: input.args,
-        api: 'InvokeThingService',
-      })
+      const traceId = await send(
+        hub,
+        actor,
+        { ...input, deviceId: d.id },
+        {
+          id,
+          topic: topics.rrpcRequest(input.productKey, input.deviceName, id),
+          body,
+          identifier: input.identifier,
+          method,
+          params: input.args,
+          api: 'InvokeThingService',
+        },
+      )
       const r = await w.promise.catch(async (e: AppError) => {
         hub.metrics.add(Metric.ServiceCallFailures, input.productKey)
         await hub.db.pool.query('UPDATE service_call SET code = 1905, message = $2 WHERE id = $1', [id, e.message])
@@ -168,15 +202,20 @@ export async function invokeThingService(
       w.cancel()
     }
   }
-  await send(hub, actor, { ...input, deviceId: d.id }, {
-    id,
-    topic: topics.service(input.productKey, input.deviceName, input.identifier),
-    body,
-    identifier: input.identifier,
-    method,
-    params: input.args,
-    api: 'InvokeThingService',
-  })
+  await send(
+    hub,
+    actor,
+    { ...input, deviceId: d.id },
+    {
+      id,
+      topic: topics.service(input.productKey, input.deviceName, input.identifier),
+      body,
+      identifier: input.identifier,
+      method,
+      params: input.args,
+      api: 'InvokeThingService',
+    },
+  )
   return { messageId: id, code: null, output: null, message: null }
 }
 
@@ -187,7 +226,13 @@ export async function rrpc(hub: DeviceHub, actor: Actor, input: Target & { reque
   const w = waitReply(hub, input, id, Math.min(input.timeoutMs, RRPC_TIMEOUT_MAX_MS))
   try {
     await hub.db.prisma.serviceCall.create({
-      data: { id, deviceId: d.id, identifier: 'rrpc', method: 'rrpc', params: { base64: input.request.toString('base64') } },
+      data: {
+        id,
+        deviceId: d.id,
+        identifier: 'rrpc',
+        method: 'rrpc',
+        params: { base64: input.request.toString('base64') },
+      },
     })
     await hub.publish(topics.rrpcRequest(input.productKey, input.deviceName, id), input.request, 0)
     await hub.record({
@@ -217,7 +262,10 @@ export async function pubToDevice(
   const parts = input.topic.split('/')
   // /{pk}/{dn}/user/...
   if (parts[1] !== input.productKey || parts[3] !== 'user' || !parts[2]) {
-    throw badRequest(`the topic must be a custom topic of the product: /${input.productKey}/\${deviceName}/user/…`, 1903)
+    throw badRequest(
+      `the topic must be a custom topic of the product: /${input.productKey}/\${deviceName}/user/…`,
+      1903,
+    )
   }
   const product = await hub.products.get(input.productKey)
   if (!product) throw notFound(`the product ${input.productKey}`)
@@ -228,7 +276,8 @@ export async function pubToDevice(
     deviceName: parts[2],
     topicClasses: product.topicClasses,
   })
-  if (!access.allowed) throw badRequest(`devices cannot subscribe to ${input.topic}: add a topic class with subscribe rights`, 9236)
+  if (!access.allowed)
+    throw badRequest(`devices cannot subscribe to ${input.topic}: add a topic class with subscribe rights`, 9236)
   const id = newMessageId()
   await hub.publish(input.topic, input.payload, input.qos)
   hub.metrics.add(Metric.DownMessages, input.productKey)
@@ -261,10 +310,15 @@ export async function setDesiredProperty(
   const versions: Record<string, number> = {}
   await hub.db.prisma.$transaction(async (tx) => {
     for (const [identifier, value] of Object.entries(input.items)) {
-      const cur = await tx.desiredProperty.findUnique({ where: { deviceId_identifier: { deviceId: d.id, identifier } } })
+      const cur = await tx.desiredProperty.findUnique({
+        where: { deviceId_identifier: { deviceId: d.id, identifier } },
+      })
       const expected = input.versions?.[identifier]
       if (expected !== undefined && cur && cur.version !== expected) {
-        throw new AppError('CONFLICT', `the desired value of ${identifier} is at version ${cur.version}, not ${expected}`)
+        throw new AppError(
+          'CONFLICT',
+          `the desired value of ${identifier} is at version ${cur.version}, not ${expected}`,
+        )
       }
       const version = (cur?.version ?? 0) + 1
       versions[identifier] = version

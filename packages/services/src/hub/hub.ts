@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
-import { Codes, deviceTopicAccess, parseDeviceConnect, parseTopic, serverSideSubscriptions, verifyDeviceConnect } from '@iotops/alink'
+import {
+  Codes,
+  deviceTopicAccess,
+  parseDeviceConnect,
+  parseTopic,
+  serverSideSubscriptions,
+  verifyDeviceConnect,
+} from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscription } from 'aedes'
 import type { Logger } from 'pino'
@@ -8,7 +15,7 @@ import { newTraceId } from '../ids'
 import { Metric, MetricCounters } from '../metrics/counters'
 import type { ProductCache } from '../products/cache'
 import { BizType, createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
-import { type Pipeline, createPipeline } from './pipeline'
+import { createPipeline, type Pipeline } from './pipeline'
 import { DEFAULT_LIMITS, type LimitHit, type Limits, RateLimiter } from './ratelimit'
 import { createStateStore, type StateStore } from './state'
 
@@ -110,7 +117,10 @@ export class DeviceHub extends EventEmitter {
   }
 
   /** aedes' emitter (mqemitter, or mqemitter-redis in cluster mode); not in aedes' type declarations */
-  private get mq(): { emit(p: object, cb?: () => void): void; on(t: string, fn: (p: { topic: string; payload: unknown }, cb: () => void) => void, done?: () => void): void } {
+  private get mq(): {
+    emit(p: object, cb?: () => void): void
+    on(t: string, fn: (p: { topic: string; payload: unknown }, cb: () => void) => void, done?: () => void): void
+  } {
     return (this.broker as unknown as { mq: DeviceHub['mq'] }).mq
   }
 
@@ -154,7 +164,7 @@ export class DeviceHub extends EventEmitter {
 
   private wire() {
     const b = this.broker
-    b.preConnect = (client, _packet, done) => done(null, !this.closing)
+    b.preConnect = (_client, _packet, done) => done(null, !this.closing)
     b.authenticate = (client, username, password, done) => {
       this.track(this.authenticate(client as IotClient, username, password))
         .then(() => done(null, true))
@@ -227,7 +237,12 @@ export class DeviceHub extends EventEmitter {
       throw Object.assign(new Error(message), { returnCode })
     }
     // CONNACK return codes [MQTT-3.2.2-3]: 2 identifier rejected, 4 bad user name or password, 5 not authorized
-    if (!parsed.ok) return fail(parsed.error.connackReturnCode, parsed.error.code, `malformed connect parameters: ${parsed.error.message}`)
+    if (!parsed.ok)
+      return fail(
+        parsed.error.connackReturnCode,
+        parsed.error.code,
+        `malformed connect parameters: ${parsed.error.message}`,
+      )
     const { productKey: pk, deviceName: dn } = parsed.identity
     const limit = this.limiter.connect(pk, dn)
     if (limit) {
@@ -276,7 +291,10 @@ export class DeviceHub extends EventEmitter {
       bizType: BizType.Subscribe,
       operation: sub.topic,
       code: access.allowed ? 200 : access.code,
-      content: logContent({ Content: access.allowed ? 'subscribe' : `subscribe rejected: ${access.reason}`, qos: sub.qos }),
+      content: logContent({
+        Content: access.allowed ? 'subscribe' : `subscribe rejected: ${access.reason}`,
+        qos: sub.qos,
+      }),
     })
     return access.allowed
   }
@@ -291,10 +309,19 @@ export class DeviceHub extends EventEmitter {
       prev.iot.closeCode = Codes.KICKED
       prev.close()
     }
-    this.mq.emit({ topic: `${INTERNAL.kick}/${s.productKey}/${s.deviceName}`, payload: this.opts.nodeId, origin: this.opts.nodeId })
+    this.mq.emit({
+      topic: `${INTERNAL.kick}/${s.productKey}/${s.deviceName}`,
+      payload: this.opts.nodeId,
+      origin: this.opts.nodeId,
+    })
     if (s.serverSubscribe) {
-      const subscriptions = serverSideSubscriptions(s.productKey, s.deviceName).map((topic) => ({ topic, qos: 1 as const }))
-      await new Promise<void>((resolve) => (c as unknown as { subscribe(p: object, cb: () => void): void }).subscribe({ subscriptions }, () => resolve()))
+      const subscriptions = serverSideSubscriptions(s.productKey, s.deviceName).map((topic) => ({
+        topic,
+        qos: 1 as const,
+      }))
+      await new Promise<void>((resolve) =>
+        (c as unknown as { subscribe(p: object, cb: () => void): void }).subscribe({ subscriptions }, () => resolve()),
+      )
     }
     const at = new Date(s.connectedAt)
     await this.state.online(s, at)
@@ -320,7 +347,12 @@ export class DeviceHub extends EventEmitter {
     if (current) this.sessions.delete(key)
     // [reference 7.1 device behaviour codes] 200 clean disconnect, 1910 keepalive timeout, 1911 TCP reset, 427 kicked
     const code =
-      s.closeCode ?? (s.keepaliveTimedOut ? Codes.KEEPALIVE_TIMEOUT : (c as { _disconnected?: boolean })._disconnected ? 200 : Codes.TCP_RESET)
+      s.closeCode ??
+      (s.keepaliveTimedOut
+        ? Codes.KEEPALIVE_TIMEOUT
+        : (c as { _disconnected?: boolean })._disconnected
+          ? 200
+          : Codes.TCP_RESET)
     const at = new Date()
     this.metrics.add(Metric.Disconnects, s.productKey)
     // a replaced connection does not take the device offline: the new one is online
@@ -357,7 +389,12 @@ export class DeviceHub extends EventEmitter {
       bizType: BizType.Other,
       operation: hit.event,
       code: 429,
-      content: logContent({ Content: `${hit.event}: more than ${hit.limit} requests`, resource, level: 'WARN', status: 'Fail' }),
+      content: logContent({
+        Content: `${hit.event}: more than ${hit.limit} requests`,
+        resource,
+        level: 'WARN',
+        status: 'Fail',
+      }),
     })
   }
 
@@ -365,13 +402,19 @@ export class DeviceHub extends EventEmitter {
 
   private async subscribeInternal() {
     const on = (topic: string, fn: (p: { topic: string; payload: unknown }) => void) =>
-      new Promise<void>((resolve) => this.mq.on(topic, (packet: { topic: string; payload: unknown }, cb: () => void) => {
-        try {
-          fn(packet)
-        } finally {
-          cb()
-        }
-      }, resolve))
+      new Promise<void>((resolve) =>
+        this.mq.on(
+          topic,
+          (packet: { topic: string; payload: unknown }, cb: () => void) => {
+            try {
+              fn(packet)
+            } finally {
+              cb()
+            }
+          },
+          resolve,
+        ),
+      )
     await on(`${INTERNAL.kick}/#`, (p) => {
       // another node accepted a connection for this device (427), or an operator deleted/disabled it
       const payload = String(p.payload)
@@ -398,7 +441,14 @@ export class DeviceHub extends EventEmitter {
   publish(topic: string, payload: Buffer | string, qos: 0 | 1 = 0): Promise<void> {
     return new Promise((resolve, reject) => {
       this.broker.publish(
-        { cmd: 'publish', topic, payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload), qos, retain: false, dup: false } as PublishPacket,
+        {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+          qos,
+          retain: false,
+          dup: false,
+        } as PublishPacket,
         (err) => (err ? reject(err) : resolve()),
       )
     })

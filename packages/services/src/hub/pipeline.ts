@@ -5,8 +5,8 @@ import {
   MAX_PROPERTIES_PER_POST,
   numericValue,
   parseAlinkRequest as parseAlink,
-  type TAlinkRequest,
   parseTopic,
+  type TAlinkRequest,
   type ThingModel,
   topics,
   validateEventPost,
@@ -50,7 +50,10 @@ interface Msg {
  * the message changed is stored, so a QoS 1 PUBACK means "accepted and durable".
  */
 export function createPipeline(hub: DeviceHub) {
-  const record = (m: Msg, r: { bizType: string; operation: string; code: number; messageId?: string | null; content: object }) =>
+  const record = (
+    m: Msg,
+    r: { bizType: string; operation: string; code: number; messageId?: string | null; content: object },
+  ) =>
     hub.record({
       productKey: m.s.productKey,
       deviceName: m.s.deviceName,
@@ -71,11 +74,20 @@ export function createPipeline(hub: DeviceHub) {
     await hub.publish(topic, text, 0)
     hub.metrics.add(Metric.DownMessages, m.s.productKey)
     hub.metrics.add(Metric.DownBytes, m.s.productKey, Buffer.byteLength(text))
-    void hub.track(record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } }))
+    void hub.track(
+      record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } }),
+    )
   }
 
   async function uplink(s: DeviceSession, packet: PublishPacket): Promise<UplinkResult> {
-    const m: Msg = { s, topic: packet.topic, payload: packet.payload as Buffer, qos: packet.qos, traceId: newTraceId(), at: new Date() }
+    const m: Msg = {
+      s,
+      topic: packet.topic,
+      payload: packet.payload as Buffer,
+      qos: packet.qos,
+      traceId: newTraceId(),
+      at: new Date(),
+    }
     const product = await hub.products.get(s.productKey)
     // 1. topic authorization [reference 7.1: 9236 topic authorization failed]
     const access = deviceTopicAccess({
@@ -87,14 +99,24 @@ export function createPipeline(hub: DeviceHub) {
       subDevices: [...s.subDevices.values()],
     })
     if (!access.allowed) {
-      await record(m, { bizType: BizType.Uplink, operation: m.topic, code: access.code, content: { Content: `publish rejected: ${access.reason}` } })
+      await record(m, {
+        bizType: BizType.Uplink,
+        operation: m.topic,
+        code: access.code,
+        content: { Content: `publish rejected: ${access.reason}` },
+      })
       return { disconnect: `topic authorization failed (${access.code}): ${access.reason}` }
     }
     // 2. rate limits: over the limit the message is dropped (not disconnected) and a limit event raised
     const limit = hub.limiter.uplink(s.productKey, s.deviceName)
     if (limit) {
       hub.limitEvent(limit)
-      await record(m, { bizType: BizType.Uplink, operation: m.topic, code: 1942, content: { Content: `throttled: ${limit.event}` } })
+      await record(m, {
+        bizType: BizType.Uplink,
+        operation: m.topic,
+        code: 1942,
+        content: { Content: `throttled: ${limit.event}` },
+      })
       return {}
     }
     hub.metrics.add(Metric.UpMessages, s.productKey)
@@ -112,7 +134,11 @@ export function createPipeline(hub: DeviceHub) {
     // 4. route
     const model = product?.thingModel
     const isReply = 'reply' in parsed && parsed.reply
-    switch (parsed.kind === 'unknown' || parsed.kind === 'custom' || parsed.kind === 'rrpc.ext' ? parsed.kind : `${parsed.kind}${isReply ? '_reply' : ''}`) {
+    switch (
+      parsed.kind === 'unknown' || parsed.kind === 'custom' || parsed.kind === 'rrpc.ext'
+        ? parsed.kind
+        : `${parsed.kind}${isReply ? '_reply' : ''}`
+    ) {
       case 'property.post':
         await Promise.all([logUp, propertyPost(m, text, model)])
         break
@@ -163,8 +189,18 @@ export function createPipeline(hub: DeviceHub) {
     const req = parseAlinkRequest(text, 'thing.event.property.post')
     if (!req.ok) {
       hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
-      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: req.code, content: { Message: req.message } })
-      await reply(m, replyTopic, { id: req.id ?? '', code: req.code, data: {}, message: req.message, method: 'thing.event.property.post' }, req.id ?? null)
+      await record(m, {
+        bizType: BizType.ThingModel,
+        operation: 'check',
+        code: req.code,
+        content: { Message: req.message },
+      })
+      await reply(
+        m,
+        replyTopic,
+        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method: 'thing.event.property.post' },
+        req.id ?? null,
+      )
       return
     }
     const { id, params } = req.request
@@ -173,8 +209,20 @@ export function createPipeline(hub: DeviceHub) {
     const v = validatePropertyPost(model ?? { modules: [] }, params)
     if (!v.ok) {
       hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
-      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: v.code, messageId: id, content: { Params: params, Message: v.message } })
-      if (ack) await reply(m, replyTopic, { id, code: v.code, data: {}, message: v.message, method: 'thing.event.property.post' }, id)
+      await record(m, {
+        bizType: BizType.ThingModel,
+        operation: 'check',
+        code: v.code,
+        messageId: id,
+        content: { Params: params, Message: v.message },
+      })
+      if (ack)
+        await reply(
+          m,
+          replyTopic,
+          { id, code: v.code, data: {}, message: v.message, method: 'thing.event.property.post' },
+          id,
+        )
       return
     }
     const values = v.values.map((x) => ({
@@ -185,11 +233,23 @@ export function createPipeline(hub: DeviceHub) {
       ts: x.time !== undefined ? new Date(x.time) : m.at,
     }))
     await Promise.all([
-      record(m, { bizType: BizType.ThingModel, operation: 'check', code: 200, messageId: id, content: { Params: params } }),
+      record(m, {
+        bizType: BizType.ThingModel,
+        operation: 'check',
+        code: 200,
+        messageId: id,
+        content: { Params: params },
+      }),
       hub.state.properties(values),
     ])
     hub.emit('properties', { productKey: m.s.productKey, deviceName: m.s.deviceName, deviceId: m.s.deviceId, values })
-    if (ack) await reply(m, replyTopic, { id, code: 200, data: {}, message: 'success', method: 'thing.event.property.post' }, id)
+    if (ack)
+      await reply(
+        m,
+        replyTopic,
+        { id, code: 200, data: {}, message: 'success', method: 'thing.event.property.post' },
+        id,
+      )
   }
 
   async function eventPost(m: Msg, text: string, identifier: string, model: ThingModel | undefined) {
@@ -197,15 +257,31 @@ export function createPipeline(hub: DeviceHub) {
     const method = `thing.event.${identifier}.post`
     const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: req.code, content: { Message: req.message } })
-      await reply(m, replyTopic, { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, req.id ?? null)
+      await record(m, {
+        bizType: BizType.ThingModel,
+        operation: 'check',
+        code: req.code,
+        content: { Message: req.message },
+      })
+      await reply(
+        m,
+        replyTopic,
+        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
+        req.id ?? null,
+      )
       return
     }
     const { id, params } = req.request
     const ack = req.request.sys?.ack !== 0
     const v = validateEventPost(model ?? { modules: [] }, identifier, params)
     if (!v.ok) {
-      await record(m, { bizType: BizType.ThingModel, operation: 'check', code: v.code, messageId: id, content: { Params: params, Message: v.message } })
+      await record(m, {
+        bizType: BizType.ThingModel,
+        operation: 'check',
+        code: v.code,
+        messageId: id,
+        content: { Params: params, Message: v.message },
+      })
       if (ack) await reply(m, replyTopic, { id, code: v.code, data: {}, message: v.message, method }, id)
       return
     }
@@ -214,10 +290,28 @@ export function createPipeline(hub: DeviceHub) {
     hub.metrics.add(Metric.EventPosts, m.s.productKey)
     hub.metrics.add(`${Metric.EventPosts}_${v.type}`, m.s.productKey)
     await Promise.all([
-      record(m, { bizType: BizType.ThingModel, operation: 'check', code: 200, messageId: id, content: { Params: params } }),
-      hub.state.event({ ts: time ? new Date(time) : m.at, deviceId: m.s.deviceId, identifier, type: v.type, params: value }),
+      record(m, {
+        bizType: BizType.ThingModel,
+        operation: 'check',
+        code: 200,
+        messageId: id,
+        content: { Params: params },
+      }),
+      hub.state.event({
+        ts: time ? new Date(time) : m.at,
+        deviceId: m.s.deviceId,
+        identifier,
+        type: v.type,
+        params: value,
+      }),
     ])
-    hub.emit('event', { productKey: m.s.productKey, deviceName: m.s.deviceName, identifier, type: v.type, params: value })
+    hub.emit('event', {
+      productKey: m.s.productKey,
+      deviceName: m.s.deviceName,
+      identifier,
+      type: v.type,
+      params: value,
+    })
     if (ack) await reply(m, replyTopic, { id, code: 200, data: {}, message: 'success', method }, id)
   }
 
@@ -227,7 +321,12 @@ export function createPipeline(hub: DeviceHub) {
     try {
       body = JSON.parse(text)
     } catch {
-      await record(m, { bizType: BizType.ThingService, operation: 'reply', code: 6207, content: { Message: 'reply is not JSON' } })
+      await record(m, {
+        bizType: BizType.ThingService,
+        operation: 'reply',
+        code: 6207,
+        content: { Message: 'reply is not JSON' },
+      })
       return
     }
     const id = String(body.id ?? '')
@@ -248,7 +347,13 @@ export function createPipeline(hub: DeviceHub) {
         `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5`,
         [id, code, JSON.stringify(r.data), r.message ?? null, m.s.deviceId],
       ),
-      record(m, { bizType: BizType.ThingService, operation: 'reply', code, messageId: id, content: { ResultData: r.data, Message: r.message } }),
+      record(m, {
+        bizType: BizType.ThingService,
+        operation: 'reply',
+        code,
+        messageId: id,
+        content: { ResultData: r.data, Message: r.message },
+      }),
     ])
     hub.broadcastReply(r)
   }
@@ -288,14 +393,25 @@ export function createPipeline(hub: DeviceHub) {
     const version = body.params?.version
     const module = typeof body.params?.module === 'string' && body.params.module ? body.params.module : 'default'
     if (typeof version !== 'string' || !version || version.length > 64) {
-      await record(m, { bizType: BizType.OTA, operation: 'OTAVersionReport', code: 1004, content: { Message: 'params.version must be a string of 1–64 characters', Content: text } })
+      await record(m, {
+        bizType: BizType.OTA,
+        operation: 'OTAVersionReport',
+        code: 1004,
+        content: { Message: 'params.version must be a string of 1–64 characters', Content: text },
+      })
       return
     }
     await hub.db.pool.query(
       `UPDATE device SET firmware = firmware || jsonb_build_object($2::text, $3::text), updated_at = now() WHERE id = $1`,
       [m.s.deviceId, module, version],
     )
-    await record(m, { bizType: BizType.OTA, operation: 'OTAVersionReport', code: 200, messageId: body.id ?? null, content: { Params: { module, version } } })
+    await record(m, {
+      bizType: BizType.OTA,
+      operation: 'OTAVersionReport',
+      code: 200,
+      messageId: body.id ?? null,
+      content: { Params: { module, version } },
+    })
   }
 
   /** /thing/deviceinfo/update|delete: device tags, {params: [{attrKey, attrValue}]} */
@@ -303,14 +419,32 @@ export function createPipeline(hub: DeviceHub) {
     const method = update ? 'thing.deviceinfo.update' : 'thing.deviceinfo.delete'
     const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      await reply(m, topics.reply(m.topic), { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, null)
+      await reply(
+        m,
+        topics.reply(m.topic),
+        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
+        null,
+      )
       return
     }
-    const items = Array.isArray(req.request.params) ? (req.request.params as { attrKey?: unknown; attrValue?: unknown }[]) : []
-    const bad = items.find((i) => typeof i.attrKey !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{1,29}$/.test(i.attrKey) || (update && (typeof i.attrValue !== 'string' || i.attrValue.length > 128)))
+    const items = Array.isArray(req.request.params)
+      ? (req.request.params as { attrKey?: unknown; attrValue?: unknown }[])
+      : []
+    const bad = items.find(
+      (i) =>
+        typeof i.attrKey !== 'string' ||
+        !/^[A-Za-z][A-Za-z0-9_]{1,29}$/.test(i.attrKey) ||
+        (update && (typeof i.attrValue !== 'string' || i.attrValue.length > 128)),
+    )
     if (bad || items.length === 0) {
-      const message = 'params must be a list of {attrKey: 2–30 letters/digits/_ starting with a letter, attrValue: ≤128 characters}'
-      await reply(m, topics.reply(m.topic), { id: req.request.id, code: 460, data: {}, message, method }, req.request.id)
+      const message =
+        'params must be a list of {attrKey: 2–30 letters/digits/_ starting with a letter, attrValue: ≤128 characters}'
+      await reply(
+        m,
+        topics.reply(m.topic),
+        { id: req.request.id, code: 460, data: {}, message, method },
+        req.request.id,
+      )
       return
     }
     if (update) {
@@ -322,9 +456,16 @@ export function createPipeline(hub: DeviceHub) {
         })
       }
     } else {
-      await hub.db.prisma.deviceTag.deleteMany({ where: { deviceId: m.s.deviceId, key: { in: items.map((i) => i.attrKey as string) } } })
+      await hub.db.prisma.deviceTag.deleteMany({
+        where: { deviceId: m.s.deviceId, key: { in: items.map((i) => i.attrKey as string) } },
+      })
     }
-    await reply(m, topics.reply(m.topic), { id: req.request.id, code: 200, data: {}, message: 'success', method }, req.request.id)
+    await reply(
+      m,
+      topics.reply(m.topic),
+      { id: req.request.id, code: 200, data: {}, message: 'success', method },
+      req.request.id,
+    )
   }
 
   /** /thing/property/desired/get|delete: params is a list of identifiers (get) or {id: {version?}} (delete). */
@@ -332,24 +473,48 @@ export function createPipeline(hub: DeviceHub) {
     const method = get ? 'thing.property.desired.get' : 'thing.property.desired.delete'
     const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      await reply(m, topics.reply(m.topic), { id: req.id ?? '', code: req.code, data: {}, message: req.message, method }, null)
+      await reply(
+        m,
+        topics.reply(m.topic),
+        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
+        null,
+      )
       return
     }
     const p = req.request.params
     if (get) {
       const ids = Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : []
-      const rows = await hub.db.prisma.desiredProperty.findMany({ where: { deviceId: m.s.deviceId, ...(ids.length ? { identifier: { in: ids } } : {}) } })
+      const rows = await hub.db.prisma.desiredProperty.findMany({
+        where: { deviceId: m.s.deviceId, ...(ids.length ? { identifier: { in: ids } } : {}) },
+      })
       const data = Object.fromEntries(rows.map((r) => [r.identifier, { value: r.value, version: r.version }]))
-      await reply(m, topics.reply(m.topic), { id: req.request.id, code: 200, data, message: 'success', method }, req.request.id)
+      await reply(
+        m,
+        topics.reply(m.topic),
+        { id: req.request.id, code: 200, data, message: 'success', method },
+        req.request.id,
+      )
     } else {
       const ids = p && typeof p === 'object' && !Array.isArray(p) ? Object.keys(p) : []
       await hub.db.prisma.desiredProperty.deleteMany({ where: { deviceId: m.s.deviceId, identifier: { in: ids } } })
-      await reply(m, topics.reply(m.topic), { id: req.request.id, code: 200, data: {}, message: 'success', method }, req.request.id)
+      await reply(
+        m,
+        topics.reply(m.topic),
+        { id: req.request.id, code: 200, data: {}, message: 'success', method },
+        req.request.id,
+      )
     }
   }
 
-  async function subDeviceOffline(gw: DeviceSession, sub: { deviceId: string; productKey: string; deviceName: string }, code: number) {
-    await hub.db.pool.query(`UPDATE device SET status = 'OFFLINE', last_offline_at = now() WHERE id = $1 AND status = 'ONLINE'`, [sub.deviceId])
+  async function subDeviceOffline(
+    gw: DeviceSession,
+    sub: { deviceId: string; productKey: string; deviceName: string },
+    code: number,
+  ) {
+    await hub.db.pool.query(
+      `UPDATE device SET status = 'OFFLINE', last_offline_at = now() WHERE id = $1 AND status = 'ONLINE'`,
+      [sub.deviceId],
+    )
     await hub.record({
       productKey: sub.productKey,
       deviceName: sub.deviceName,
@@ -372,7 +537,9 @@ function parseAlinkRequest(
   expectedMethod?: string,
 ): { ok: true; request: TAlinkRequest } | { ok: false; code: number; message: string; id?: string } {
   const r = parseAlink(text, { expectedMethod, methodOptional: expectedMethod === undefined })
-  return r.ok ? { ok: true, request: r.value } : { ok: false, code: r.error.code, message: r.error.message, id: r.error.id }
+  return r.ok
+    ? { ok: true, request: r.value }
+    : { ok: false, code: r.error.code, message: r.error.message, id: r.error.id }
 }
 
 function messageIdOf(text: string): string | null {

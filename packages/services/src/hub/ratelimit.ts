@@ -77,22 +77,39 @@ export class RateLimiter {
   /** null when allowed, else which limit was hit. */
   connect(pk: string, dn: string): LimitHit | null {
     if (!this.device(pk, dn).connect.take())
-      return { event: 'Device_Connect_QPM_Limit', productKey: pk, deviceName: dn, limit: this.limits.deviceConnectPerMinute }
-    if (!this.account.connect.take()) return { event: 'Account_Connect_QPS_Limit', limit: this.limits.accountConnectPerSecond }
+      return {
+        event: 'Device_Connect_QPM_Limit',
+        productKey: pk,
+        deviceName: dn,
+        limit: this.limits.deviceConnectPerMinute,
+      }
+    if (!this.account.connect.take())
+      return { event: 'Account_Connect_QPS_Limit', limit: this.limits.accountConnectPerSecond }
     return null
   }
 
   uplink(pk: string, dn: string): LimitHit | null {
     if (!this.device(pk, dn).up.take())
-      return { event: 'Device_Uplink_QPS_Limit', productKey: pk, deviceName: dn, limit: this.limits.deviceUplinkPerSecond }
+      return {
+        event: 'Device_Uplink_QPS_Limit',
+        productKey: pk,
+        deviceName: dn,
+        limit: this.limits.deviceUplinkPerSecond,
+      }
     if (!this.account.up.take()) return { event: 'Account_Uplink_QPS_Limit', limit: this.limits.accountUplinkPerSecond }
     return null
   }
 
   downlink(pk: string, dn: string): LimitHit | null {
     if (!this.device(pk, dn).down.take())
-      return { event: 'Device_Downlink_QPS_Limit', productKey: pk, deviceName: dn, limit: this.limits.deviceDownlinkPerSecond }
-    if (!this.account.down.take()) return { event: 'Account_Downlink_QPS_Limit', limit: this.limits.accountDownlinkPerSecond }
+      return {
+        event: 'Device_Downlink_QPS_Limit',
+        productKey: pk,
+        deviceName: dn,
+        limit: this.limits.deviceDownlinkPerSecond,
+      }
+    if (!this.account.down.take())
+      return { event: 'Account_Downlink_QPS_Limit', limit: this.limits.accountDownlinkPerSecond }
     return null
   }
 

@@ -70,7 +70,12 @@ export function createStateStore(db: Db, log: Logger) {
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])
          ON CONFLICT (device_id, identifier) DO UPDATE SET value = EXCLUDED.value, time = EXCLUDED.time
          WHERE device_property.time <= EXCLUDED.time`,
-        [rows.map((r) => r.deviceId), rows.map((r) => r.identifier), rows.map((r) => JSON.stringify(r.value)), rows.map((r) => r.ts)],
+        [
+          rows.map((r) => r.deviceId),
+          rows.map((r) => r.identifier),
+          rows.map((r) => JSON.stringify(r.value)),
+          rows.map((r) => r.ts),
+        ],
       )
       .then(() => {
         for (const w of waiters) w()

@@ -34,7 +34,10 @@ export type TListProductsInput = z.infer<typeof ZListProductsInput>
 /** The thing model as the reference platform's TSL JSON text (what export produces and import accepts). */
 export const ZImportTslInput = z.object({
   productKey: ZProductKey,
-  tsl: z.string().min(2, 'paste the TSL JSON').max(512 * 1024, 'a TSL document can be at most 512 KB'),
+  tsl: z
+    .string()
+    .min(2, 'paste the TSL JSON')
+    .max(512 * 1024, 'a TSL document can be at most 512 KB'),
 })
 export type TImportTslInput = z.infer<typeof ZImportTslInput>
 

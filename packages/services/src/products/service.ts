@@ -6,7 +6,6 @@ import { AppError, badRequest, conflict, notFound } from '../errors'
 import { newProductKey } from '../ids'
 import { type PageOf, skipTake } from '../paging'
 import type { ProductCache } from './cache'
-import { systemTopicsFor } from './topics'
 import type {
   TCreateProductInput,
   TCreateTopicClassInput,
@@ -14,8 +13,11 @@ import type {
   TListProductsInput,
   TUpdateProductInput,
 } from './schema'
+import { systemTopicsFor } from './topics'
 
-export const EMPTY_MODEL: ThingModel = { modules: [{ identifier: 'default', name: 'Default module', properties: [], events: [], services: [] }] }
+export const EMPTY_MODEL: ThingModel = {
+  modules: [{ identifier: 'default', name: 'Default module', properties: [], events: [], services: [] }],
+}
 
 export async function createProduct(db: Db, actor: Actor, input: TCreateProductInput) {
   if (await db.prisma.product.findUnique({ where: { name: input.name } })) {
@@ -98,7 +100,12 @@ export async function productDetail(db: Db, productKey: string) {
     deviceCount: p._count.devices,
     onlineCount,
     thingModel: p.thingModel as unknown as ThingModel,
-    topicClasses: p.topicClasses.map((t) => ({ id: t.id, suffix: t.suffix, operation: t.operation, description: t.description })),
+    topicClasses: p.topicClasses.map((t) => ({
+      id: t.id,
+      suffix: t.suffix,
+      operation: t.operation,
+      description: t.description,
+    })),
     systemTopics: systemTopicsFor(p.productKey, '${deviceName}', p.nodeType === 'GATEWAY'),
   }
 }
@@ -184,7 +191,9 @@ export async function deleteFeature(
 ) {
   const p = await requireProduct(db, input.productKey)
   const model = structuredClone(p.thingModel as unknown as ThingModel)
-  const [moduleId, ident] = input.identifier.includes(':') ? input.identifier.split(':', 2) : ['default', input.identifier]
+  const [moduleId, ident] = input.identifier.includes(':')
+    ? input.identifier.split(':', 2)
+    : ['default', input.identifier]
   const mod = model.modules.find((m) => m.identifier === moduleId)
   const list = mod?.[listKey[input.kind]] as { identifier: string }[] | undefined
   const idx = list?.findIndex((f) => f.identifier === ident) ?? -1
@@ -215,14 +224,22 @@ function summarize(model: ThingModel) {
 
 export async function createTopicClass(db: Db, actor: Actor, input: TCreateTopicClassInput, cache?: ProductCache) {
   const p = await requireProduct(db, input.productKey)
-  if (await db.prisma.topicClass.findUnique({ where: { productId_suffix: { productId: p.id, suffix: input.suffix } } })) {
+  if (
+    await db.prisma.topicClass.findUnique({ where: { productId_suffix: { productId: p.id, suffix: input.suffix } } })
+  ) {
     throw conflict(`the topic class user/${input.suffix} already exists in this product`)
   }
   const t = await db.prisma.$transaction(async (tx) => {
     const t = await tx.topicClass.create({
       data: { productId: p.id, suffix: input.suffix, operation: input.operation, description: input.description },
     })
-    await audit(tx, actor, 'CreateProductTopic', { type: 'product', id: p.productKey }, { suffix: t.suffix, operation: t.operation })
+    await audit(
+      tx,
+      actor,
+      'CreateProductTopic',
+      { type: 'product', id: p.productKey },
+      { suffix: t.suffix, operation: t.operation },
+    )
     return t
   })
   cache?.invalidate(p.productKey)

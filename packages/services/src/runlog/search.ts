@@ -12,7 +12,10 @@ export const ZRunLogSearchInput = z.object({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   /** `<ts ms>:<id>` of the last row of the previous page */
-  cursor: z.string().regex(/^\d+:\d+$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+:\d+$/)
+    .optional(),
   limit: z.number().int().min(1).max(500).default(50),
 })
 export type TRunLogSearchInput = z.infer<typeof ZRunLogSearchInput>
