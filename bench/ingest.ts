@@ -12,6 +12,9 @@
 //   --procs P          load-generator processes (1)       --targets L    iotops,mosquitto (both, in that order)
 //   --server-flags F   extra node flags for the IoT Ops server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 //   --mosquitto PATH   (/usr/sbin/mosquitto)              --keep-data    keep the node's DATA_DIR and server.log
+//   --payload P        timed: values as {value, time}, time strictly increasing per device (default);
+//                      plain: bare values, stamped by the platform with its receive time (ms)
+//   --server-root DIR  run the server from another checkout (A/B a change on a scratch copy)
 //   --out FILE         result JSON (bench/results/ingest-<date>.json); "-" to skip
 import { type ChildProcess, fork } from 'node:child_process'
 import fs from 'node:fs'
@@ -40,6 +43,8 @@ const { values: argv } = parseArgs({
     mosquitto: { type: 'string' },
     'keep-data': { type: 'boolean' },
     out: { type: 'string' },
+    payload: { type: 'string' },
+    'server-root': { type: 'string' },
   },
 })
 const opt = (name: keyof typeof argv, dflt: string): string => {
@@ -66,8 +71,11 @@ const cfg = {
   mosquitto: opt('mosquitto', '/usr/sbin/mosquitto'),
   keepData: argv['keep-data'] ?? process.env.BENCH_KEEP_DATA === '1',
   out: opt('out', ''),
+  payload: opt('payload', 'timed') as 'timed' | 'plain',
+  serverRoot: path.resolve(opt('server-root', root)),
   drainMs: 30_000,
 }
+if (cfg.payload !== 'timed' && cfg.payload !== 'plain') throw new Error('--payload must be timed or plain')
 for (const t of cfg.targets)
   if (t !== 'iotops' && t !== 'mosquitto') throw new Error(`unknown target ${t}; use iotops, mosquitto`)
 
@@ -254,7 +262,7 @@ function table(rows: TargetResult[]) {
 
 async function main() {
   log(
-    `ingest: ${cfg.devices} devices × window ${cfg.window}, QoS 1, warm-up ${cfg.warmupS} s + ${cfg.durationS} s, ${cfg.procs} load-generator process(es); ` +
+    `ingest: ${cfg.devices} devices × window ${cfg.window}, QoS 1, ${cfg.payload} payload, warm-up ${cfg.warmupS} s + ${cfg.durationS} s, ${cfg.procs} load-generator process(es); ` +
       `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}`,
   )
   const results: TargetResult[] = []

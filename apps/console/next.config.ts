@@ -12,8 +12,8 @@ const config: NextConfig = {
   images: { unoptimized: true, remotePatterns: [] },
   turbopack: {
     resolveAlias: {
-      'node:crypto': { browser: NODE_CRYPTO_BROWSER },
-      crypto: { browser: NODE_CRYPTO_BROWSER },
+      'node:crypto': NODE_CRYPTO_BROWSER,
+      crypto: NODE_CRYPTO_BROWSER,
     },
   },
 }

@@ -25,6 +25,7 @@ export interface LoadgenInit {
   /** mosquitto: this process also runs the one QoS 1 subscriber on `/sys/#` */
   subscriber: boolean
   drainMs: number
+  payload: 'timed' | 'plain'
 }
 
 export interface LoadgenResult {
@@ -140,14 +141,24 @@ async function run(init: LoadgenInit) {
     await sub.subscribeAsync('/sys/#', { qos: 1 })
   }
 
-  // Alink property post; `{id}` is unique per device, values stay inside the thing model's ranges
-  const payloadFor = (id: number) =>
-    `{"id":"${id}","version":"1.0","params":{"temperature":${15 + (id % 21)},"humidity":${((300 + (id % 400)) / 10).toFixed(1)}},"method":"thing.event.property.post"}`
+  // Alink property post; `id` is unique per device, values stay inside the thing model's ranges. 'timed' sends
+  // each value as {value, time} with a time that strictly increases per device (1 ms apart at least); 'plain'
+  // sends bare values, which the platform stamps with its receive time (ms).
+  const payloadFor = (st: { lastTime: number }, id: number) => {
+    const t = 15 + (id % 21)
+    const h = ((300 + (id % 400)) / 10).toFixed(1)
+    if (init.payload === 'plain')
+      return `{"id":"${id}","version":"1.0","params":{"temperature":${t},"humidity":${h}},"method":"thing.event.property.post"}`
+    st.lastTime = Math.max(Date.now(), st.lastTime + 1)
+    const time = st.lastTime
+    return `{"id":"${id}","version":"1.0","params":{"temperature":{"value":${t},"time":${time}},"humidity":{"value":${h},"time":${time}}},"method":"thing.event.property.post"}`
+  }
 
   interface State {
     c: MqttClient
     topic: string
     seq: number
+    lastTime: number
     inflight: number
     sentAt: Map<string, number>
   }
@@ -167,7 +178,7 @@ async function run(init: LoadgenInit) {
             }),
           )
         : await withRetry(() => connectClient({ url: init.url, clientId: `bench-${process.pid}-${i}` }))
-    const st: State = { c, topic, seq: 0, inflight: 0, sentAt: new Map() }
+    const st: State = { c, topic, seq: 0, lastTime: 0, inflight: 0, sentAt: new Map() }
     if (init.target === 'iotops') {
       await c.subscribeAsync(`${topic}_reply`, { qos: 0 })
       c.on('message', (_t, payload) => {
@@ -206,7 +217,7 @@ async function run(init: LoadgenInit) {
       st.inflight++
       outstanding++
       published++
-      st.c.publish(st.topic, payloadFor(id), { qos: 1 }, (err) => {
+      st.c.publish(st.topic, payloadFor(st, id), { qos: 1 }, (err) => {
         st.inflight--
         outstanding--
         const t = performance.now()

@@ -123,23 +123,8 @@ export async function startIotops(o: IotopsOptions): Promise<Target> {
   }
 
   try {
-    // 1. an API key; the CLI initialises the embedded database in DATA_DIR, migrates, creates the key and stops it
-    o.log(`iotops: DATA_DIR ${dataDir}; pnpm iotops apikey create (initialises PostgreSQL)…`)
-    const cli = await execFileP(
-      process.execPath,
-      ['--import', 'tsx', 'apps/bff/src/cli.ts', 'apikey', 'create', '--name', 'bench'],
-      {
-        cwd: o.root,
-        env,
-        maxBuffer: 1 << 20,
-      },
-    ).catch((e: Error & { stderr?: string; stdout?: string }) => {
-      throw new Error(`pnpm iotops apikey create failed: ${e.stderr || e.stdout || e.message}`)
-    })
-    const apiKey = cli.stdout.trim().split('\n').at(-1)!.trim()
-    if (!/^iot_/.test(apiKey)) throw new Error(`unexpected output from pnpm iotops apikey create:\n${cli.stdout}`)
-
-    // 2. the node
+    // 1. the node, on a fresh DATA_DIR (it initialises the embedded PostgreSQL)
+    o.log(`iotops: DATA_DIR ${dataDir}; starting the node (initialises PostgreSQL)…`)
     const out = fs.openSync(logFile, 'a')
     server = spawn(process.execPath, [...o.serverNodeFlags, '--import', 'tsx', 'apps/bff/src/main.ts'], {
       cwd: o.root,
@@ -165,6 +150,11 @@ export async function startIotops(o: IotopsOptions): Promise<Target> {
     ).catch((e: Error) => {
       throw new Error(`${e.message}\n${tail}`)
     })
+
+    // 2. an API key, made by the first-start admin through the console's API (tRPC: auth.login, apiKey.create).
+    // (`pnpm iotops apikey create` on the same DATA_DIR would be simpler, but as root it refuses a DATA_DIR
+    // whose pg/ already exists — see docs/PERFORMANCE.md, "Known issues".)
+    const apiKey = await createApiKey(`http://127.0.0.1:${httpPort}`, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!)
 
     // 3. product, thing model, devices — through the automation API
     const api = async <T>(action: string, params: Record<string, unknown>): Promise<T> => {
@@ -246,6 +236,30 @@ export async function startIotops(o: IotopsOptions): Promise<Target> {
     await stop()
     throw e
   }
+}
+
+/** tRPC over HTTP (superjson bodies): sign in as the admin, create an OPERATOR API key. */
+async function createApiKey(base: string, email: string, password: string): Promise<string> {
+  const headers = { 'content-type': 'application/json', 'x-iotops-csrf': '1' }
+  const login = await fetch(`${base}/api/trpc/auth.login`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ json: { email, password } }),
+  })
+  if (!login.ok) throw new Error(`auth.login: HTTP ${login.status} ${await login.text()}`)
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  const r = await fetch(`${base}/api/trpc/apiKey.create`, {
+    method: 'POST',
+    headers: { ...headers, cookie },
+    body: JSON.stringify({ json: { name: 'bench', role: 'OPERATOR' } }),
+  })
+  const body = (await r.json()) as { result?: { data?: { json?: { key?: string } } } }
+  const key = body.result?.data?.json?.key
+  if (!r.ok || !key) throw new Error(`apiKey.create: HTTP ${r.status} ${JSON.stringify(body)}`)
+  return key
 }
 
 function pgPid(dataDir: string): number | null {

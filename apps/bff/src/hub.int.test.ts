@@ -335,3 +335,17 @@ describe('Link SDK 4.x server-side subscription (_ss=1)', () => {
     await client.endAsync()
   })
 })
+
+describe('MQTT over WebSocket', () => {
+  it('serves the same protocol at ws://…/mqtt', async () => {
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url: `ws://127.0.0.1:${node.httpPort}/mqtt`, ...d! })
+    expect((await dev.postProperties({ temperature: 5 })).code).toBe(200)
+    const online = (await logs(productKey, d!.deviceName, { bizType: 'device' })).find((r) => r.operation === 'online')
+    expect(JSON.parse(online!.content).protocol).toBe('MQTT_WS')
+    await dev.close()
+  })
+})

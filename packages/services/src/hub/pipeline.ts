@@ -16,7 +16,9 @@ import type { PublishPacket } from 'aedes'
 import { newTraceId } from '../ids'
 import { Metric } from '../metrics/counters'
 import { BizType, logContent } from '../runlog/writer'
+import { createGateway, type Gateway } from './gateway'
 import type { DeviceHub, DeviceSession } from './hub'
+import { createShadow } from './shadow'
 
 export interface UplinkResult {
   /** set when the device must be disconnected (e.g. topic authorization failure 9236) */
@@ -50,6 +52,8 @@ interface Msg {
  * the message changed is stored, so a QoS 1 PUBACK means "accepted and durable".
  */
 export function createPipeline(hub: DeviceHub) {
+  const gateway: Gateway = createGateway(hub)
+  const shadow = createShadow(hub)
   const record = (
     m: Msg,
     r: { bizType: string; operation: string; code: number; messageId?: string | null; content: object },
@@ -119,10 +123,15 @@ export function createPipeline(hub: DeviceHub) {
       })
       return {}
     }
-    hub.metrics.add(Metric.UpMessages, s.productKey)
-    hub.metrics.add(Metric.UpBytes, s.productKey, m.payload.length)
     const text = m.payload.toString('utf8')
     const parsed = parseTopic(m.topic)
+    // a gateway publishing for one of its logged-in sub-devices: the message is the sub-device's
+    if ('productKey' in parsed && parsed.productKey !== s.productKey)
+      m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
+    else if ('deviceName' in parsed && parsed.deviceName !== s.deviceName)
+      m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
+    hub.metrics.add(Metric.UpMessages, m.s.productKey)
+    hub.metrics.add(Metric.UpBytes, m.s.productKey, m.payload.length)
     // 3. the device→cloud message itself
     const logUp = record(m, {
       bizType: BizType.Uplink,
@@ -132,7 +141,7 @@ export function createPipeline(hub: DeviceHub) {
       content: { Content: text },
     })
     // 4. route
-    const model = product?.thingModel
+    const model = m.s === s ? product?.thingModel : (await hub.products.get(m.s.productKey))?.thingModel
     const isReply = 'reply' in parsed && parsed.reply
     switch (
       parsed.kind === 'unknown' || parsed.kind === 'custom' || parsed.kind === 'rrpc.ext'
@@ -164,6 +173,16 @@ export function createPipeline(hub: DeviceHub) {
       case 'desired.get':
       case 'desired.delete':
         await Promise.all([logUp, desired(m, text, parsed.kind === 'desired.get')])
+        break
+      case 'topo.add':
+      case 'topo.delete':
+      case 'topo.get':
+      case 'combine.login':
+      case 'combine.logout':
+        await Promise.all([logUp, topology(m, text, parsed.kind as keyof typeof TOPO_METHODS, s)])
+        break
+      case 'shadow.update':
+        await Promise.all([logUp, shadow.update(m.s, text, m.traceId)])
         break
       case 'custom':
         await logUp
@@ -506,28 +525,54 @@ export function createPipeline(hub: DeviceHub) {
     }
   }
 
-  async function subDeviceOffline(
-    gw: DeviceSession,
-    sub: { deviceId: string; productKey: string; deviceName: string },
-    code: number,
-  ) {
-    await hub.db.pool.query(
-      `UPDATE device SET status = 'OFFLINE', last_offline_at = now() WHERE id = $1 AND status = 'ONLINE'`,
-      [sub.deviceId],
-    )
-    await hub.record({
-      productKey: sub.productKey,
-      deviceName: sub.deviceName,
-      traceId: newTraceId(),
-      messageId: null,
-      bizType: BizType.Device,
-      operation: 'offline',
-      code,
-      content: logContent({ Content: `offline: gateway ${gw.productKey}/${gw.deviceName} went offline` }),
+  const TOPO_METHODS = {
+    'topo.add': 'thing.topo.add',
+    'topo.delete': 'thing.topo.delete',
+    'topo.get': 'thing.topo.get',
+    'combine.login': 'combine.login',
+    'combine.logout': 'combine.logout',
+  } as const
+
+  /** Gateway topology and sub-device sessions; the gateway's own session `gw` is the one that changes. */
+  async function topology(m: Msg, text: string, kind: keyof typeof TOPO_METHODS, gw: DeviceSession) {
+    const method = TOPO_METHODS[kind]
+    const req = parseAlinkRequest(text, method)
+    if (!req.ok) {
+      await reply(
+        m,
+        topics.reply(m.topic),
+        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
+        req.id ?? null,
+      )
+      return
+    }
+    const params = req.request.params
+    const out =
+      kind === 'topo.add'
+        ? await gateway.topoAdd(gw, params)
+        : kind === 'topo.delete'
+          ? await gateway.topoDelete(gw, params)
+          : kind === 'topo.get'
+            ? await gateway.topoGet(gw)
+            : kind === 'combine.login'
+              ? await gateway.login(gw, params)
+              : await gateway.logout(gw, params)
+    await record(m, {
+      bizType: BizType.ThingTopo,
+      operation: method,
+      code: out.code,
+      messageId: req.request.id,
+      content: { Params: params, Message: out.message },
     })
+    await reply(
+      m,
+      topics.reply(m.topic),
+      { id: req.request.id, code: out.code, data: out.data ?? {}, message: out.message, method },
+      req.request.id,
+    )
   }
 
-  return { uplink, subDeviceOffline }
+  return { uplink, subDeviceOffline: gateway.offline }
 }
 export type Pipeline = ReturnType<typeof createPipeline>
 
