@@ -123,6 +123,7 @@ async function runTarget(t: Target): Promise<TargetResult> {
         window: cfg.window,
         subscriber: t.name === 'mosquitto' && i === 0,
         drainMs: cfg.drainMs,
+        payload: cfg.payload,
       }
       return new Promise<{ connectMs: number; child: ChildProcess }>((resolve, reject) => {
         child.on('message', (m: { type: string; message?: string; connectMs?: number } & LoadgenResult) => {

@@ -57,7 +57,8 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDb> {
   const pgDir = path.join(path.resolve(dataDir), 'pg')
   fs.mkdirSync(path.dirname(pgDir), { recursive: true })
-  assertTraversableForPostgres(pgDir)
+  // the data directory itself belongs to postgres (mode 0700); its parents must let it through
+  assertTraversableForPostgres(path.dirname(pgDir))
   const secretFile = path.join(path.resolve(dataDir), '.pg-password')
   if (!fs.existsSync(secretFile)) {
     fs.writeFileSync(secretFile, (await import('node:crypto')).randomBytes(18).toString('base64url'), { mode: 0o600 })

@@ -1,5 +1,5 @@
 import { auth } from '@iotops/services'
-import { ZLoginInput } from '@iotops/services/schemas'
+import { ZChangePasswordInput, ZLoginInput } from '@iotops/services/schemas'
 import { z } from 'zod'
 import { createTRPCRouter, publicProcedure, viewerProcedure } from '../trpc'
 
@@ -19,6 +19,9 @@ export const authRouter = createTRPCRouter({
     ctx.setCookie(cookie('', 0))
     return { ok: true }
   }),
+  changePassword: viewerProcedure
+    .input(ZChangePasswordInput)
+    .mutation(({ ctx, input }) => auth.changePassword(ctx.db, ctx.actor, ctx.session.token, input)),
   setLocale: viewerProcedure
     .input(z.object({ locale: z.enum(['en-US', 'zh-CN', 'ja-JP']) }))
     .mutation(({ ctx, input }) => auth.setLocale(ctx.db, ctx.user.id, input.locale)),

@@ -30,3 +30,9 @@ export const ZCreateApiKeyInput = z.object({
   role: ZRole.default('OPERATOR'),
 })
 export type TCreateApiKeyInput = z.infer<typeof ZCreateApiKeyInput>
+
+export const ZChangePasswordInput = z.object({
+  current: z.string().min(1, 'enter your current password').max(200),
+  next: ZPassword,
+})
+export type TChangePasswordInput = z.infer<typeof ZChangePasswordInput>

@@ -4,7 +4,13 @@ import { audit } from '../audit'
 import type { Actor, Role } from '../context'
 import { AppError, conflict, notFound } from '../errors'
 import { generatePassword, hashPassword, verifyPassword } from './password'
-import type { TCreateApiKeyInput, TCreateUserInput, TLoginInput, TUpdateUserInput } from './schema'
+import type {
+  TChangePasswordInput,
+  TCreateApiKeyInput,
+  TCreateUserInput,
+  TLoginInput,
+  TUpdateUserInput,
+} from './schema'
 
 export const SESSION_TTL_MS = 7 * 86_400_000
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -86,6 +92,22 @@ export async function sessionUser(db: Db, token: string | undefined): Promise<Se
 
 export async function logout(db: Db, token: string | undefined) {
   if (token) await db.prisma.session.deleteMany({ where: { id: sha256(token) } })
+}
+
+/** Changes one's own password; other sessions of the user are signed out. */
+export async function changePassword(db: Db, actor: Actor, token: string | undefined, input: TChangePasswordInput) {
+  const u = actor.id ? await db.prisma.user.findUnique({ where: { id: actor.id } }) : null
+  if (!u || !(await verifyPassword(input.current, u.passwordHash))) {
+    throw new AppError('BAD_REQUEST', 'the current password is wrong')
+  }
+  if (input.current === input.next)
+    throw new AppError('BAD_REQUEST', 'choose a password different from the current one')
+  const passwordHash = await hashPassword(input.next)
+  await db.prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: u.id }, data: { passwordHash } })
+    await tx.session.deleteMany({ where: { userId: u.id, id: { not: token ? sha256(token) : '' } } })
+    await audit(tx, actor, 'ChangePassword', { type: 'user', id: u.id })
+  })
 }
 
 export async function setLocale(db: Db, userId: string, locale: string) {
