@@ -10,7 +10,7 @@
 //   --devices N        simulated devices (200)            --duration S   measured seconds (20)
 //   --warmup S         unmeasured seconds first (3)       --window W     QoS 1 messages in flight per device (16)
 //   --procs P          load-generator processes (1)       --targets L    iotops,mosquitto (both, in that order)
-//   --server-flags F   extra node flags for the IoT Ops server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+//   --server-flags=F   extra node flags for the IoT Ops server, e.g. --server-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"
 //   --mosquitto PATH   (/usr/sbin/mosquitto)              --keep-data    keep the node's DATA_DIR and server.log
 //   --payload P        timed: values as {value, time}, time strictly increasing per device (default);
 //                      plain: bare values, stamped by the platform with its receive time (ms)

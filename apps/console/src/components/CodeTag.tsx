@@ -1,8 +1,8 @@
 'use client'
 
-import { describeCode } from '@iotops/alink'
 import { Flex, Tag, Tooltip, Typography } from 'antd'
 import { useI18n } from '@/i18n/I18nProvider'
+import { describeCode } from '@/lib/alink'
 
 const SUCCESS = 200
 

@@ -1,10 +1,10 @@
 'use client'
 
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons'
-import { TSL_ARRAY_MAX_SIZE, TSL_TEXT_MAX_LENGTH } from '@iotops/alink'
 import { Button, Col, Form, Input, InputNumber, Row, Select, Space } from 'antd'
 import type { NamePath } from 'antd/es/form/interface'
 import { useT } from '@/i18n/I18nProvider'
+import { TSL_ARRAY_MAX_SIZE, TSL_TEXT_MAX_LENGTH } from '@/lib/alink'
 import { identifierRules, nameRules, numberTextRule } from './rules'
 import { ARRAY_ITEM_TYPES, type DataTypeName, NUMERIC_TYPES, PARAM_TYPES } from './tsl'
 

@@ -1,6 +1,6 @@
-import { TSL_IDENTIFIER_MAX_LENGTH, TSL_IDENTIFIER_PATTERN, TSL_NAME_MAX_LENGTH } from '@iotops/alink'
 import type { FormRule } from 'antd'
 import type { TFunction } from '@/i18n/I18nProvider'
+import { TSL_IDENTIFIER_MAX_LENGTH, TSL_IDENTIFIER_PATTERN, TSL_NAME_MAX_LENGTH } from '@/lib/alink'
 
 /** Identifiers of features, parameters and struct fields: letters, digits and _, at most 50 characters. */
 export const identifierRules = (t: TFunction): FormRule[] => [
