@@ -281,7 +281,7 @@ async function main() {
     current =
       name === 'iotops'
         ? await startIotops({
-            root,
+            root: cfg.serverRoot,
             devices: cfg.devices,
             serverNodeFlags: cfg.serverFlags,
             keepData: cfg.keepData,

@@ -83,6 +83,10 @@ export function createPipeline(hub: DeviceHub) {
     )
   }
 
+  /** Answer an Alink request on its `_reply` topic. */
+  const answer = (m: Msg, method: string, id: string | undefined, code: number, message: string, data: unknown = {}) =>
+    reply(m, topics.reply(m.topic), { id: id ?? '', code, data, message, method }, id ?? null)
+
   async function uplink(s: DeviceSession, packet: PublishPacket): Promise<UplinkResult> {
     const m: Msg = {
       s,
@@ -203,135 +207,90 @@ export function createPipeline(hub: DeviceHub) {
     return {}
   }
 
-  async function propertyPost(m: Msg, text: string, model: ThingModel | undefined) {
-    const replyTopic = topics.reply(m.topic)
-    const req = parseAlinkRequest(text, 'thing.event.property.post')
+  /**
+   * The shared flow of property and event posts: parse, check against the thing model (a `ThingModel/check`
+   * row with the code), store what passed, answer on `_reply` unless the device asked for no ack.
+   */
+  async function thingPost<R extends { ok: true } | { ok: false; code: number; message: string }>(
+    m: Msg,
+    text: string,
+    method: string,
+    validate: (params: unknown) => R,
+    store: (v: Extract<R, { ok: true }>) => Promise<void>,
+  ) {
+    const check = (code: number, messageId: string | null, content: object) =>
+      record(m, { bizType: BizType.ThingModel, operation: 'check', code, messageId, content })
+    const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
-      await record(m, {
-        bizType: BizType.ThingModel,
-        operation: 'check',
-        code: req.code,
-        content: { Message: req.message },
-      })
-      await reply(
-        m,
-        replyTopic,
-        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method: 'thing.event.property.post' },
-        req.id ?? null,
-      )
-      return
+      await check(req.code, null, { Message: req.message })
+      await answer(m, method, req.id, req.code, req.message)
+      return false
     }
     const { id, params } = req.request
     const ack = req.request.sys?.ack !== 0
-    hub.metrics.add(Metric.PropertyPosts, m.s.productKey)
-    const v = validatePropertyPost(model ?? { modules: [] }, params)
+    const v = validate(params)
     if (!v.ok) {
-      hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
-      await record(m, {
-        bizType: BizType.ThingModel,
-        operation: 'check',
-        code: v.code,
-        messageId: id,
-        content: { Params: params, Message: v.message },
-      })
-      if (ack)
-        await reply(
-          m,
-          replyTopic,
-          { id, code: v.code, data: {}, message: v.message, method: 'thing.event.property.post' },
-          id,
-        )
-      return
+      await check(v.code, id, { Params: params, Message: v.message })
+      if (ack) await answer(m, method, id, v.code, v.message)
+      return false
     }
-    const values = v.values.map((x) => ({
-      deviceId: m.s.deviceId,
-      identifier: x.identifier,
-      value: x.value,
-      num: numericOf(model, x.identifier, x.value),
-      ts: x.time !== undefined ? new Date(x.time) : m.at,
-    }))
-    await Promise.all([
-      record(m, {
-        bizType: BizType.ThingModel,
-        operation: 'check',
-        code: 200,
-        messageId: id,
-        content: { Params: params },
-      }),
-      hub.state.properties(values),
-    ])
-    hub.emit('properties', { productKey: m.s.productKey, deviceName: m.s.deviceName, deviceId: m.s.deviceId, values })
-    if (ack)
-      await reply(
-        m,
-        replyTopic,
-        { id, code: 200, data: {}, message: 'success', method: 'thing.event.property.post' },
-        id,
-      )
+    await Promise.all([check(200, id, { Params: params }), store(v as Extract<R, { ok: true }>)])
+    if (ack) await answer(m, method, id, 200, 'success')
+    return true
+  }
+
+  async function propertyPost(m: Msg, text: string, model: ThingModel | undefined) {
+    hub.metrics.add(Metric.PropertyPosts, m.s.productKey)
+    const ok = await thingPost(
+      m,
+      text,
+      'thing.event.property.post',
+      (params) => validatePropertyPost(model ?? { modules: [] }, params),
+      async (v) => {
+        const values = v.values.map((x) => ({
+          deviceId: m.s.deviceId,
+          identifier: x.identifier,
+          value: x.value,
+          num: numericOf(model, x.identifier, x.value),
+          ts: x.time !== undefined ? new Date(x.time) : m.at,
+        }))
+        await hub.state.properties(values)
+        hub.emit('properties', {
+          productKey: m.s.productKey,
+          deviceName: m.s.deviceName,
+          deviceId: m.s.deviceId,
+          values,
+        })
+      },
+    )
+    if (!ok) hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
   }
 
   async function eventPost(m: Msg, text: string, identifier: string, model: ThingModel | undefined) {
-    const replyTopic = topics.reply(m.topic)
-    const method = `thing.event.${identifier}.post`
-    const req = parseAlinkRequest(text, method)
-    if (!req.ok) {
-      await record(m, {
-        bizType: BizType.ThingModel,
-        operation: 'check',
-        code: req.code,
-        content: { Message: req.message },
-      })
-      await reply(
-        m,
-        replyTopic,
-        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
-        req.id ?? null,
-      )
-      return
-    }
-    const { id, params } = req.request
-    const ack = req.request.sys?.ack !== 0
-    const v = validateEventPost(model ?? { modules: [] }, identifier, params)
-    if (!v.ok) {
-      await record(m, {
-        bizType: BizType.ThingModel,
-        operation: 'check',
-        code: v.code,
-        messageId: id,
-        content: { Params: params, Message: v.message },
-      })
-      if (ack) await reply(m, replyTopic, { id, code: v.code, data: {}, message: v.message, method }, id)
-      return
-    }
-    const value = v.values
-    const time = v.time
-    hub.metrics.add(Metric.EventPosts, m.s.productKey)
-    hub.metrics.add(`${Metric.EventPosts}_${v.type}`, m.s.productKey)
-    await Promise.all([
-      record(m, {
-        bizType: BizType.ThingModel,
-        operation: 'check',
-        code: 200,
-        messageId: id,
-        content: { Params: params },
-      }),
-      hub.state.event({
-        ts: time ? new Date(time) : m.at,
-        deviceId: m.s.deviceId,
-        identifier,
-        type: v.type,
-        params: value,
-      }),
-    ])
-    hub.emit('event', {
-      productKey: m.s.productKey,
-      deviceName: m.s.deviceName,
-      identifier,
-      type: v.type,
-      params: value,
-    })
-    if (ack) await reply(m, replyTopic, { id, code: 200, data: {}, message: 'success', method }, id)
+    await thingPost(
+      m,
+      text,
+      `thing.event.${identifier}.post`,
+      (params) => validateEventPost(model ?? { modules: [] }, identifier, params),
+      async (v) => {
+        hub.metrics.add(Metric.EventPosts, m.s.productKey)
+        hub.metrics.add(`${Metric.EventPosts}_${v.type}`, m.s.productKey)
+        await hub.state.event({
+          ts: v.time ? new Date(v.time) : m.at,
+          deviceId: m.s.deviceId,
+          identifier,
+          type: v.type,
+          params: v.values,
+        })
+        hub.emit('event', {
+          productKey: m.s.productKey,
+          deviceName: m.s.deviceName,
+          identifier,
+          type: v.type,
+          params: v.values,
+        })
+      },
+    )
   }
 
   /** Replies to property set and async service calls: stored on the call and broadcast to waiting callers. */
@@ -438,12 +397,7 @@ export function createPipeline(hub: DeviceHub) {
     const method = update ? 'thing.deviceinfo.update' : 'thing.deviceinfo.delete'
     const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      await reply(
-        m,
-        topics.reply(m.topic),
-        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
-        null,
-      )
+      await answer(m, method, req.id, req.code, req.message)
       return
     }
     const items = Array.isArray(req.request.params)
@@ -458,12 +412,7 @@ export function createPipeline(hub: DeviceHub) {
     if (bad || items.length === 0) {
       const message =
         'params must be a list of {attrKey: 2–30 letters/digits/_ starting with a letter, attrValue: ≤128 characters}'
-      await reply(
-        m,
-        topics.reply(m.topic),
-        { id: req.request.id, code: 460, data: {}, message, method },
-        req.request.id,
-      )
+      await answer(m, method, req.request.id, 460, message)
       return
     }
     if (update) {
@@ -479,12 +428,7 @@ export function createPipeline(hub: DeviceHub) {
         where: { deviceId: m.s.deviceId, key: { in: items.map((i) => i.attrKey as string) } },
       })
     }
-    await reply(
-      m,
-      topics.reply(m.topic),
-      { id: req.request.id, code: 200, data: {}, message: 'success', method },
-      req.request.id,
-    )
+    await answer(m, method, req.request.id, 200, 'success')
   }
 
   /** /thing/property/desired/get|delete: params is a list of identifiers (get) or {id: {version?}} (delete). */
@@ -492,12 +436,7 @@ export function createPipeline(hub: DeviceHub) {
     const method = get ? 'thing.property.desired.get' : 'thing.property.desired.delete'
     const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      await reply(
-        m,
-        topics.reply(m.topic),
-        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
-        null,
-      )
+      await answer(m, method, req.id, req.code, req.message)
       return
     }
     const p = req.request.params
@@ -507,21 +446,11 @@ export function createPipeline(hub: DeviceHub) {
         where: { deviceId: m.s.deviceId, ...(ids.length ? { identifier: { in: ids } } : {}) },
       })
       const data = Object.fromEntries(rows.map((r) => [r.identifier, { value: r.value, version: r.version }]))
-      await reply(
-        m,
-        topics.reply(m.topic),
-        { id: req.request.id, code: 200, data, message: 'success', method },
-        req.request.id,
-      )
+      await answer(m, method, req.request.id, 200, 'success', data)
     } else {
       const ids = p && typeof p === 'object' && !Array.isArray(p) ? Object.keys(p) : []
       await hub.db.prisma.desiredProperty.deleteMany({ where: { deviceId: m.s.deviceId, identifier: { in: ids } } })
-      await reply(
-        m,
-        topics.reply(m.topic),
-        { id: req.request.id, code: 200, data: {}, message: 'success', method },
-        req.request.id,
-      )
+      await answer(m, method, req.request.id, 200, 'success')
     }
   }
 
@@ -538,12 +467,7 @@ export function createPipeline(hub: DeviceHub) {
     const method = TOPO_METHODS[kind]
     const req = parseAlinkRequest(text, method)
     if (!req.ok) {
-      await reply(
-        m,
-        topics.reply(m.topic),
-        { id: req.id ?? '', code: req.code, data: {}, message: req.message, method },
-        req.id ?? null,
-      )
+      await answer(m, method, req.id, req.code, req.message)
       return
     }
     const params = req.request.params
@@ -564,12 +488,7 @@ export function createPipeline(hub: DeviceHub) {
       messageId: req.request.id,
       content: { Params: params, Message: out.message },
     })
-    await reply(
-      m,
-      topics.reply(m.topic),
-      { id: req.request.id, code: out.code, data: out.data ?? {}, message: out.message, method },
-      req.request.id,
-    )
+    await answer(m, method, req.request.id, out.code, out.message, out.data ?? {})
   }
 
   return { uplink, subDeviceOffline: gateway.offline }
