@@ -10,6 +10,8 @@
 //   --devices N        simulated devices (200)            --duration S   measured seconds (20)
 //   --warmup S         unmeasured seconds first (3)       --window W     QoS 1 messages in flight per device (16)
 //   --procs P          load-generator processes (1)       --targets L    iotops,mosquitto (both, in that order)
+//   --repeat R         rounds of all targets, alternating; the median run per target is reported (1)
+//   --quiet-wait S     before each run, wait up to S s for the machine to be idle (< 25 % of one core busy) (120)
 //   --server-flags=F   extra node flags for the IoT Ops server, e.g. --server-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"
 //   --mosquitto PATH   (/usr/sbin/mosquitto)              --keep-data    keep the node's DATA_DIR and server.log
 //   --payload P        timed: values as {value, time}, time strictly increasing per device (default);
@@ -24,7 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Histogram } from './lib/histogram'
 import type { BenchDevice, LoadgenInit, LoadgenResult } from './lib/loadgen'
-import { cpuPercent, sleep, stopChild, sumCpu, treeCpu } from './lib/proc'
+import { cpuPercent, machineCpu, sleep, stopChild, sumCpu, treeCpu } from './lib/proc'
 import { type DbStats, type StoredRows, startIotops, startMosquitto, type Target } from './lib/targets'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -38,6 +40,8 @@ const { values: argv } = parseArgs({
     warmup: { type: 'string' },
     window: { type: 'string' },
     procs: { type: 'string' },
+    repeat: { type: 'string' },
+    'quiet-wait': { type: 'string' },
     targets: { type: 'string' },
     'server-flags': { type: 'string' },
     mosquitto: { type: 'string' },
@@ -63,6 +67,8 @@ const cfg = {
   warmupS: int('warmup', 3, 0, 120),
   window: int('window', 16, 1, 1000),
   procs: int('procs', 1, 1, 16),
+  repeat: int('repeat', 1, 1, 20),
+  quietWaitS: int('quiet-wait', 120, 0, 3600),
   targets: opt('targets', 'iotops,mosquitto')
     .split(',')
     .map((s) => s.trim())
@@ -98,10 +104,20 @@ interface TargetResult {
   /** mosquitto: what the `/sys/#` QoS 1 subscriber received */
   subscriber?: { received: number; perSec: number }
   /** % of one core over the measured window (200 = both cores) */
-  cpu: { systemUnderTest: Record<string, number>; systemUnderTestTotal: number; loadgen: number; loadgenElu: number[] }
+  cpu: {
+    systemUnderTest: Record<string, number>
+    systemUnderTestTotal: number
+    loadgen: number
+    loadgenElu: number[]
+    /** everything else on the machine over the window (other sessions, the orchestrator, the kernel) */
+    other: number
+    /** CPU time per acknowledged message (µs): the system under test, and the load generator */
+    usPerMessage: { systemUnderTest: number; loadgen: number }
+  }
   db?: { transactionsPerSec: number; transactionsPerMessage: number; rowsInsertedPerMessage: number }
   stored?: StoredRows & { propertyRowsPerAckedMessage: number }
   connectMs: number
+  round?: number
 }
 
 const q = (h: Histogram, p: number) => Math.round(h.quantile(p) * 100) / 100
@@ -155,12 +171,16 @@ async function runTarget(t: Target): Promise<TargetResult> {
     await sleep(Math.max(0, t0 - Date.now()))
     const sut0 = treeCpu(t.pid)
     const gen0 = children.map((c) => treeCpu(c.pid!))
+    const m0 = machineCpu()
     const db0 = (await t.dbStats?.()) ?? null
     await sleep(Math.max(0, t1 - Date.now()))
     const sut1 = treeCpu(t.pid)
     const gen1 = children.map((c) => treeCpu(c.pid!))
+    const m1 = machineCpu()
     const db1 = (await t.dbStats?.()) ?? null
     const seconds = (t1 - t0) / 1000
+    const gone = t.exited()
+    if (gone) throw new Error(`${t.name} stopped during the measurement: ${gone}`)
     log(`${t.name}: measured; draining…`)
     await Promise.race([Promise.all(done), sleep(cfg.drainMs + 15_000)])
     if (results.length < children.length)
@@ -202,6 +222,11 @@ async function runTarget(t: Target): Promise<TargetResult> {
         systemUnderTestTotal: sumCpu(sutCpu),
         loadgen: Math.round(genCpu * 10) / 10,
         loadgenElu: results.map((x) => x.elu),
+        other: Math.max(0, Math.round((((m1.busy - m0.busy) / seconds) * 100 - sumCpu(sutCpu) - genCpu) * 10) / 10),
+        usPerMessage: {
+          systemUnderTest: ackedInWindow ? Math.round((sumCpu(sutCpu) * 10_000) / (ackedInWindow / seconds)) : 0,
+          loadgen: ackedInWindow ? Math.round((genCpu * 10_000) / (ackedInWindow / seconds)) : 0,
+        },
       },
       connectMs,
     }
@@ -241,7 +266,19 @@ function dbFigures(a: DbStats, b: DbStats, seconds: number, msgs: number) {
 }
 
 function table(rows: TargetResult[]) {
-  const head = ['target', 'msgs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'delivered/s', 'CPU SUT %', 'CPU loadgen %']
+  const head = [
+    'target',
+    'msgs/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'max ms',
+    'delivered/s',
+    'CPU SUT %',
+    'SUT µs/msg',
+    'CPU loadgen %',
+    'CPU other %',
+  ]
   const body = rows.map((r) => [
     r.target,
     String(r.msgsPerSec),
@@ -254,19 +291,35 @@ function table(rows: TargetResult[]) {
       .filter(([, v]) => v >= 0.5)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')})`,
+    String(r.cpu.usPerMessage.systemUnderTest),
     String(r.cpu.loadgen),
+    String(r.cpu.other),
   ])
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`
   return [line(head), `|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`, ...body.map(line)].join('\n')
 }
 
+/** Other work on a 2-core machine distorts the figures: wait (bounded) until it is idle. */
+async function waitQuiet() {
+  const end = Date.now() + cfg.quietWaitS * 1000
+  let busy = 0
+  do {
+    const a = machineCpu()
+    await sleep(2000)
+    busy = Math.round(((machineCpu().busy - a.busy) / 2) * 100)
+    if (busy < 25) return
+    log(`machine busy (${busy} % CPU from other processes); waiting for it to settle…`)
+  } while (Date.now() < end)
+  log(`machine still busy (${busy} % CPU) after ${cfg.quietWaitS} s; measuring anyway (see "CPU other %")`)
+}
+
 async function main() {
   log(
-    `ingest: ${cfg.devices} devices × window ${cfg.window}, QoS 1, ${cfg.payload} payload, warm-up ${cfg.warmupS} s + ${cfg.durationS} s, ${cfg.procs} load-generator process(es); ` +
-      `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}`,
+    `ingest: ${cfg.devices} devices × window ${cfg.window}, QoS 1, ${cfg.payload} payload, warm-up ${cfg.warmupS} s + ${cfg.durationS} s, ` +
+      `${cfg.repeat} round(s), ${cfg.procs} load-generator process(es); ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}`,
   )
-  const results: TargetResult[] = []
+  const runs: TargetResult[] = []
   let current: Target | null = null
   let interrupted = false
   const onSignal = () => {
@@ -277,34 +330,62 @@ async function main() {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  for (const name of cfg.targets) {
-    current =
-      name === 'iotops'
-        ? await startIotops({
-            root: cfg.serverRoot,
-            devices: cfg.devices,
-            serverNodeFlags: cfg.serverFlags,
-            keepData: cfg.keepData,
-            log,
-          })
-        : await startMosquitto({ bin: cfg.mosquitto, devices: cfg.devices, log })
-    try {
-      const r = await runTarget(current)
-      results.push(r)
-      log(`${name}: ${r.msgsPerSec} msgs/s, ack p99 ${r.ackLatencyMs.p99} ms`)
-    } finally {
-      await current.stop()
-      current = null
+  // rounds alternate the targets so that a slow spell on the machine hits both alike
+  for (let round = 1; round <= cfg.repeat; round++) {
+    for (const name of cfg.targets) {
+      if (cfg.repeat > 1) log(`round ${round}/${cfg.repeat}: ${name}`)
+      await waitQuiet()
+      current =
+        name === 'iotops'
+          ? await startIotops({
+              root: cfg.serverRoot,
+              devices: cfg.devices,
+              serverNodeFlags: cfg.serverFlags,
+              keepData: cfg.keepData,
+              log,
+            })
+          : await startMosquitto({ bin: cfg.mosquitto, devices: cfg.devices, log })
+      try {
+        const r = await runTarget(current)
+        runs.push({ ...r, round })
+        log(
+          `${name}: ${r.msgsPerSec} msgs/s, ack p99 ${r.ackLatencyMs.p99} ms; other load on the machine ${r.cpu.other} % CPU`,
+        )
+      } finally {
+        await current.stop()
+        current = null
+      }
     }
   }
 
-  console.log(`\n${table(results)}\n`)
-  const io = results.find((r) => r.target === 'iotops')
-  const mq = results.find((r) => r.target === 'mosquitto')
+  // per target: the run with the median throughput
+  const median = (name: string) => {
+    const l = runs.filter((r) => r.target === name).sort((a, b) => a.msgsPerSec - b.msgsPerSec)
+    return l.length ? l[Math.floor((l.length - 1) / 2)]! : undefined
+  }
+  const io = median('iotops')
+  const mq = median('mosquitto')
+  const summary = [io, mq].filter((x): x is TargetResult => !!x)
+  if (cfg.repeat > 1) console.log(`\nall runs:\n${table(runs)}\n\nmedian run per target:`)
+  console.log(`\n${table(summary)}\n`)
   const ratio = io && mq ? Math.round((io.msgsPerSec / mq.msgsPerSec) * 1000) / 1000 : null
   if (ratio !== null)
     console.log(`ratio iotops / mosquitto: ${ratio.toFixed(3)}× (target ≥ 0.5×) — ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`)
-  for (const r of results) {
+  // what each target would reach with the whole machine to itself and the load generator, from CPU per message
+  // (robust against other work on a shared box; an estimate, not a measurement)
+  const capacity = (r: TargetResult | undefined) =>
+    r?.msgsPerSec
+      ? Math.round((os.cpus().length * 1e6) / (r.cpu.usPerMessage.systemUnderTest + r.cpu.usPerMessage.loadgen))
+      : null
+  const capIo = capacity(io)
+  const capMq = capacity(mq)
+  const cpuRatio = capIo && capMq ? Math.round((capIo / capMq) * 1000) / 1000 : null
+  for (const r of summary)
+    console.log(
+      `${r.target}: ${r.cpu.usPerMessage.systemUnderTest} µs CPU per message in the system under test + ${r.cpu.usPerMessage.loadgen} µs in the load generator → ≈ ${capacity(r)} msgs/s with all ${os.cpus().length} cores`,
+    )
+  if (cpuRatio !== null) console.log(`CPU-normalised ratio iotops / mosquitto: ${cpuRatio.toFixed(3)}×`)
+  for (const r of summary) {
     if (r.replies)
       console.log(
         `iotops _reply: ${r.replies.ok}/${r.replies.received} code 200 for ${r.acked} acked; reply p50 ${r.replies.latencyMs.p50} ms, p99 ${r.replies.latencyMs.p99} ms`,
@@ -315,11 +396,19 @@ async function main() {
       )
     if (r.db)
       console.log(
-        `iotops PostgreSQL: ${r.db.transactionsPerSec} tx/s, ${r.db.transactionsPerMessage} tx and ${r.db.rowsInsertedPerMessage} rows per message`,
+        `iotops PostgreSQL: ${r.db.transactionsPerSec} tx/s, ${r.db.transactionsPerMessage} tx and ${r.db.rowsInsertedPerMessage} rows inserted per message`,
       )
     if (r.subscriber) console.log(`mosquitto subscriber: ${r.subscriber.received} received of ${r.acked} acked`)
+  }
+  for (const r of runs) {
     if (r.unacked || r.publishErrors || r.disconnects)
-      console.log(`${r.target}: ${r.unacked} unacked, ${r.publishErrors} publish errors, ${r.disconnects} disconnects`)
+      console.log(
+        `${r.target} round ${r.round}: ${r.unacked} unacked, ${r.publishErrors} publish errors, ${r.disconnects} disconnects`,
+      )
+    if (r.cpu.other > 15)
+      console.log(
+        `${r.target} round ${r.round}: other processes used ${r.cpu.other} % CPU during the window — figures are disturbed`,
+      )
   }
 
   if (cfg.out !== '-') {
@@ -329,6 +418,7 @@ async function main() {
     const doc = {
       bench: 'ingest',
       at: new Date().toISOString(),
+      commit: io?.version,
       machine: {
         cpus: os.cpus().length,
         model: os.cpus()[0]?.model.trim(),
@@ -342,12 +432,17 @@ async function main() {
         warmupS: cfg.warmupS,
         window: cfg.window,
         qos: 1,
+        payload: cfg.payload,
+        repeat: cfg.repeat,
         loadgenProcs: cfg.procs,
         serverFlags: cfg.serverFlags,
+        serverRoot: cfg.serverRoot === root ? undefined : cfg.serverRoot,
       },
-      results,
       ratio,
       target: 0.5,
+      cpuNormalised: { iotopsMsgsPerSec: capIo, mosquittoMsgsPerSec: capMq, ratio: cpuRatio },
+      median: { iotops: io, mosquitto: mq },
+      runs,
     }
     fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`)
     log(`wrote ${path.relative(process.cwd(), file)}`)

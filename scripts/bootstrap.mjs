@@ -70,7 +70,6 @@ export function ensureConsoleBuild({ force = false } = {}) {
   const src = newestMtime([
     'apps/console/src',
     'apps/console/next.config.ts',
-    'packages/ui/src',
     'packages/api/src',
     'packages/alink/src',
     'packages/services/src',

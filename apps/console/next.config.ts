@@ -5,7 +5,7 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
-  transpilePackages: ['@iotops/ui', '@iotops/alink', '@iotops/services'],
+  transpilePackages: ['@iotops/alink', '@iotops/services'],
   images: { unoptimized: true, remotePatterns: [] },
 }
 

@@ -37,8 +37,10 @@ function allStats(): ProcStat[] {
   return out
 }
 
-/** CPU seconds used so far by `root` and all its descendants, grouped by command name (e.g. node, postgres). */
-export function treeCpu(root: number): Record<string, number> {
+export type TreeCpu = Map<number, { name: string; cpu: number }>
+
+/** CPU seconds used so far by `root` and each of its descendants, by pid (name: the command, e.g. node, postgres). */
+export function treeCpu(root: number): TreeCpu {
   const stats = allStats()
   const children = new Map<number, ProcStat[]>()
   for (const s of stats) {
@@ -46,28 +48,28 @@ export function treeCpu(root: number): Record<string, number> {
     l.push(s)
     children.set(s.ppid, l)
   }
-  const byComm: Record<string, number> = {}
+  const out: TreeCpu = new Map()
   const rootStat = stats.find((s) => s.pid === root)
   const stack = rootStat ? [rootStat] : []
   while (stack.length) {
     const s = stack.pop()!
-    const name = s.comm.startsWith('postgres') ? 'postgres' : s.comm
-    byComm[name] = (byComm[name] ?? 0) + s.cpu
+    out.set(s.pid, { name: s.comm.startsWith('postgres') ? 'postgres' : s.comm, cpu: s.cpu })
     stack.push(...(children.get(s.pid) ?? []))
   }
-  return byComm
+  return out
 }
 
-/** Difference of two treeCpu() samples, as a share of one core over `seconds` (100 = one full core). */
-export function cpuPercent(
-  before: Record<string, number>,
-  after: Record<string, number>,
-  seconds: number,
-): Record<string, number> {
+/**
+ * CPU used between two treeCpu() samples, by command name, as % of one core over `seconds` (100 = one core).
+ * A process that ended in between is not counted (its time is gone from /proc); one that started is, in full.
+ */
+export function cpuPercent(before: TreeCpu, after: TreeCpu, seconds: number): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    out[k] = Math.round((((after[k] ?? 0) - (before[k] ?? 0)) / seconds) * 1000) / 10
+  for (const [pid, a] of after) {
+    const d = a.cpu - (before.get(pid)?.cpu ?? 0)
+    out[a.name] = (out[a.name] ?? 0) + Math.max(0, d)
   }
+  for (const k of Object.keys(out)) out[k] = Math.round((out[k]! / seconds) * 1000) / 10
   return out
 }
 
@@ -131,3 +133,12 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** Whole-machine CPU seconds from /proc/stat: busy (everything but idle and iowait) and the number of CPUs. */
+export function machineCpu(): { busy: number; cpus: number } {
+  const lines = fs.readFileSync('/proc/stat', 'utf8').split('\n')
+  const f = lines[0]!.trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal
+  const busy = (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / TICKS
+  return { busy, cpus: lines.filter((l) => /^cpu\d+ /.test(l)).length }
+}

@@ -19,6 +19,8 @@ export interface Target {
   /** the pid whose process tree is the system under test (CPU accounting) */
   pid: number
   version: string
+  /** why the system under test is gone, when it exited on its own (null while it runs) */
+  exited(): string | null
   /** PostgreSQL counters of the node's database (iotops only) */
   dbStats?: () => Promise<DbStats | null>
   /** rows stored for the bench product (iotops only) */
@@ -74,7 +76,7 @@ export interface IotopsOptions {
 /**
  * Starts `node --import tsx apps/bff/src/main.ts` (one node: embedded PostgreSQL, broker, HTTP API; no console)
  * with the rate limits raised, then seeds a product and `devices` devices through the OpenAPI, authenticated
- * with an API key made by `pnpm iotops apikey create` on the same DATA_DIR.
+ * with an API key that the first-start admin creates through the console's API.
  */
 export async function startIotops(o: IotopsOptions): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotops-bench-'))
@@ -151,9 +153,8 @@ export async function startIotops(o: IotopsOptions): Promise<Target> {
       throw new Error(`${e.message}\n${tail}`)
     })
 
-    // 2. an API key, made by the first-start admin through the console's API (tRPC: auth.login, apiKey.create).
-    // (`pnpm iotops apikey create` on the same DATA_DIR would be simpler, but as root it refuses a DATA_DIR
-    // whose pg/ already exists — see docs/PERFORMANCE.md, "Known issues".)
+    // 2. an API key, made by the first-start admin through the console's API (tRPC: auth.login, apiKey.create);
+    // unlike `pnpm iotops apikey create` this needs no second PostgreSQL start on the DATA_DIR
     const apiKey = await createApiKey(`http://127.0.0.1:${httpPort}`, env.ADMIN_EMAIL!, env.ADMIN_PASSWORD!)
 
     // 3. product, thing model, devices — through the automation API
@@ -202,6 +203,10 @@ export async function startIotops(o: IotopsOptions): Promise<Target> {
       devices,
       pid: server.pid!,
       version: readVersion(o.root),
+      exited: () =>
+        s.exitCode !== null || s.signalCode !== null
+          ? `server exited (${s.exitCode ?? s.signalCode}); last output:\n${tail}`
+          : null,
       async dbStats() {
         const r = await psql(
           `SELECT xact_commit, tup_inserted FROM pg_stat_database WHERE datname = current_database()`,
@@ -372,6 +377,10 @@ export async function startMosquitto(o: MosquittoOptions): Promise<Target> {
     url: `mqtt://127.0.0.1:${port}`,
     devices,
     pid: child.pid!,
+    exited: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? `mosquitto exited (${child.exitCode ?? child.signalCode}): ${tail}`
+        : null,
     version: /mosquitto version (\S+)/.exec(version)?.[1] ?? 'unknown',
     stop,
   }

@@ -8,7 +8,6 @@
  * some firmwares send a numeric id. Parsing normalises all of that. Error codes follow ref §7.1:
  * 6207 data format error, 6450 method missing, 6300 method does not exist (for this topic).
  */
-import { randomInt } from 'node:crypto'
 import { z } from 'zod'
 import { Codes, codeMessage } from './codes'
 import { MESSAGE_ID_MAX, MESSAGE_ID_MAX_LENGTH } from './limits'
@@ -211,7 +210,8 @@ export function parseAlinkReply(payload: Uint8Array | string): AlinkParseResult<
 // Building
 // ---------------------------------------------------------------------------------------------
 
-let nextId = randomInt(0, 2 ** 31)
+// Web Crypto exists in Node 20 and browsers alike: this module stays safe to import in the console
+let nextId = (globalThis.crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) % 2 ** 31
 
 /**
  * A fresh message id: a decimal string in 0..4294967295 (ref §8.3), from a per-process counter

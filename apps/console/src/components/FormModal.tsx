@@ -1,7 +1,7 @@
 'use client'
 
-import { Form, type FormInstance, Modal } from 'antd'
-import { type ReactNode, useEffect } from 'react'
+import { Form, Modal } from 'antd'
+import { type ReactNode, useEffect, useState } from 'react'
 import { useT } from '@/i18n/I18nProvider'
 import { applyFieldErrors } from '@/lib/errors'
 import { FormError } from './FormError'
@@ -15,18 +15,29 @@ interface FormModalProps<T> {
   error?: unknown
   initialValues?: Partial<T>
   width?: number
-  form?: FormInstance<T>
   onCancel: () => void
   onFinish: (values: T) => void
-  onValuesChange?: (changed: Partial<T>, all: T) => void
+  /** the form's fields; inside them `Form.useFormInstance()` / `Form.useWatch(name)` reach this form */
   children: ReactNode
 }
 
-/** A modal holding one form: OK submits it, closing throws the input away. */
+/**
+ * A modal holding one form: OK submits it, closing throws the input away. Every opening gets a new form (a fresh
+ * store starting from `initialValues`), which also keeps React's strict-mode remounts from touching the values.
+ */
 export function FormModal<T extends object>(props: FormModalProps<T>) {
+  const [generation, setGeneration] = useState(0)
+  const [wasOpen, setWasOpen] = useState(props.open)
+  if (props.open !== wasOpen) {
+    setWasOpen(props.open)
+    if (props.open) setGeneration((g) => g + 1)
+  }
+  return <FormModalBody<T> key={generation} {...props} />
+}
+
+function FormModalBody<T extends object>(props: FormModalProps<T>) {
   const t = useT()
-  const [ownForm] = Form.useForm<T>()
-  const form = props.form ?? ownForm
+  const [form] = Form.useForm<T>()
   const { error, open } = props
 
   useEffect(() => {
@@ -45,14 +56,7 @@ export function FormModal<T extends object>(props: FormModalProps<T>) {
       onCancel={props.onCancel}
       destroyOnHidden
       modalRender={(dom) => (
-        <Form<T>
-          form={form}
-          layout="vertical"
-          initialValues={props.initialValues}
-          onFinish={props.onFinish}
-          onValuesChange={props.onValuesChange}
-          clearOnDestroy
-        >
+        <Form<T> form={form} layout="vertical" initialValues={props.initialValues} onFinish={props.onFinish}>
           {dom}
         </Form>
       )}

@@ -1,12 +1,16 @@
-// must stay first: it prepares node:crypto for the browser before @iotops/alink loads
-import './node-crypto-patch'
-
-/** The pure parts of the device protocol library the console uses. Import them from here, not from @iotops/alink. */
+/**
+ * The pure parts of the device protocol library the console uses; import them from here.
+ *
+ * `@iotops/alink`'s entry point is not browser-safe yet: its Alink module seeds message ids with node:crypto
+ * `randomInt` while loading, which the browser's crypto stand-in lacks. Its error-code catalogue and limits are
+ * pure, so the console takes them from those modules. Switch to `@iotops/alink` (or its subpath exports) once the
+ * entry point loads in a browser.
+ */
+export { describeCode } from '../../../../packages/alink/src/codes'
 export {
-  describeCode,
   TSL_ARRAY_MAX_SIZE,
   TSL_IDENTIFIER_MAX_LENGTH,
   TSL_IDENTIFIER_PATTERN,
   TSL_NAME_MAX_LENGTH,
   TSL_TEXT_MAX_LENGTH,
-} from '@iotops/alink'
+} from '../../../../packages/alink/src/limits'

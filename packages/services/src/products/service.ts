@@ -1,4 +1,4 @@
-import { exportTsl, importTsl, type ThingModel } from '@iotops/alink'
+import { exportTsl, importTsl, type ThingModel, type TslIssue } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
@@ -145,7 +145,7 @@ export async function importThingModel(db: Db, actor: Actor, input: TImportTslIn
     throw badRequest(`the TSL is not valid JSON: ${(e as Error).message}`)
   }
   const r = importTsl(json)
-  if (!r.ok) throw badRequest(`the TSL was not imported: ${r.errors.join('; ')}`, undefined, r.errors)
+  if (!r.ok) throw badRequest(`the TSL was not imported: ${tslIssues(r.errors)}`, undefined, r.errors)
   await saveModel(db, actor, p.id, p.productKey, r.model, 'ImportThingModelTsl')
   cache?.invalidate(p.productKey)
   return summarize(r.model)
@@ -177,7 +177,7 @@ export async function upsertFeature(
   list.push(input.feature)
   doc[key] = list
   const r = importTsl(doc)
-  if (!r.ok) throw badRequest(r.errors.join('; '), undefined, r.errors)
+  if (!r.ok) throw badRequest(tslIssues(r.errors), undefined, r.errors)
   await saveModel(db, actor, p.id, p.productKey, r.model, `Upsert${input.kind[0]!.toUpperCase()}${input.kind.slice(1)}`)
   cache?.invalidate(p.productKey)
   return summarize(r.model)
@@ -202,6 +202,8 @@ export async function deleteFeature(
   await saveModel(db, actor, p.id, p.productKey, model, `Delete${input.kind[0]!.toUpperCase()}${input.kind.slice(1)}`)
   cache?.invalidate(p.productKey)
 }
+
+const tslIssues = (issues: TslIssue[]) => issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
 
 async function saveModel(db: Db, actor: Actor, id: string, productKey: string, model: ThingModel, action: string) {
   await db.prisma.$transaction(async (tx) => {

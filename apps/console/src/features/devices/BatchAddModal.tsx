@@ -32,6 +32,87 @@ function checkNames(text: string | undefined) {
   return { names, invalid }
 }
 
+/** Either a count of generated names, or a list of names (typed, pasted or loaded from a file). */
+function NameFields() {
+  const t = useT()
+  const form = Form.useFormInstance<BatchValues>()
+  const { message } = App.useApp()
+  const mode = Form.useWatch('mode', form)
+  const namesText = Form.useWatch('names', form)
+  const checked = useMemo(() => checkNames(namesText), [namesText])
+  return (
+    <>
+      {mode === 'names' ? (
+        <>
+          <Form.Item>
+            <Upload
+              accept=".csv,.txt,text/csv,text/plain"
+              maxCount={1}
+              showUploadList={false}
+              beforeUpload={(file) => {
+                if (file.size > MAX_LIST_FILE_BYTES) {
+                  message.error(t('device.batch.fileTooLarge'))
+                  return Upload.LIST_IGNORE
+                }
+                void file.text().then((text) => {
+                  form.setFieldsValue({ names: parseNameList(text).join('\n') })
+                  void form.validateFields(['names'])
+                })
+                return false
+              }}
+            >
+              <Button icon={<UploadOutlined />}>{t('device.batch.chooseFile')}</Button>
+            </Upload>
+          </Form.Item>
+          <Form.Item
+            name="names"
+            label={t('device.batch.names')}
+            extra={
+              checked.names.length
+                ? t('device.batch.namesCount', { count: checked.names.length, max: CONSOLE_BATCH_MAX })
+                : t('device.batch.namesHelp')
+            }
+            rules={[
+              {
+                validator: async (_r, value: string | undefined) => {
+                  const { names, invalid } = checkNames(value)
+                  if (!names.length) throw new Error(t('device.batch.rules.namesEmpty'))
+                  if (names.length > CONSOLE_BATCH_MAX)
+                    throw new Error(t('device.batch.rules.tooMany', { max: CONSOLE_BATCH_MAX }))
+                  if (invalid.length) {
+                    throw new Error(
+                      t('device.batch.rules.invalidNames', {
+                        names: invalid.slice(0, 5).join(', '),
+                        count: invalid.length,
+                      }),
+                    )
+                  }
+                },
+              },
+            ]}
+          >
+            <Input.TextArea
+              rows={8}
+              className="mono"
+              spellCheck={false}
+              placeholder={t('device.batch.namesPlaceholder')}
+            />
+          </Form.Item>
+        </>
+      ) : (
+        <Form.Item
+          name="count"
+          label={t('device.batch.count')}
+          extra={t('device.batch.countHelp', { max: CONSOLE_BATCH_MAX })}
+          rules={[{ required: true, message: t('device.batch.rules.count', { max: CONSOLE_BATCH_MAX }) }]}
+        >
+          <InputNumber min={1} max={CONSOLE_BATCH_MAX} precision={0} style={{ width: 200 }} />
+        </Form.Item>
+      )}
+    </>
+  )
+}
+
 /** "Batch add": a number of auto-named devices, or a list of names; then a CSV of the created triples. */
 export function BatchAddModal({
   open,
@@ -46,10 +127,6 @@ export function BatchAddModal({
   const trpc = useTRPC()
   const queryClient = useQueryClient()
   const { message } = App.useApp()
-  const [form] = Form.useForm<BatchValues>()
-  const mode = Form.useWatch('mode', form)
-  const namesText = Form.useWatch('names', form)
-  const checked = useMemo(() => checkNames(namesText), [namesText])
   const [created, setCreated] = useState<CreatedDevice[] | null>(null)
 
   const batch = useMutation(
@@ -123,7 +200,6 @@ export function BatchAddModal({
 
   return (
     <FormModal<BatchValues>
-      form={form}
       open={open}
       width={640}
       title={t('device.batch.title')}
@@ -155,73 +231,7 @@ export function BatchAddModal({
           ]}
         />
       </Form.Item>
-      {mode === 'names' ? (
-        <>
-          <Form.Item>
-            <Upload
-              accept=".csv,.txt,text/csv,text/plain"
-              maxCount={1}
-              showUploadList={false}
-              beforeUpload={(file) => {
-                if (file.size > MAX_LIST_FILE_BYTES) {
-                  message.error(t('device.batch.fileTooLarge'))
-                  return Upload.LIST_IGNORE
-                }
-                void file.text().then((text) => {
-                  form.setFieldsValue({ names: parseNameList(text).join('\n') })
-                  void form.validateFields(['names'])
-                })
-                return false
-              }}
-            >
-              <Button icon={<UploadOutlined />}>{t('device.batch.chooseFile')}</Button>
-            </Upload>
-          </Form.Item>
-          <Form.Item
-            name="names"
-            label={t('device.batch.names')}
-            extra={
-              checked.names.length
-                ? t('device.batch.namesCount', { count: checked.names.length, max: CONSOLE_BATCH_MAX })
-                : t('device.batch.namesHelp')
-            }
-            rules={[
-              {
-                validator: async (_r, value: string | undefined) => {
-                  const { names, invalid } = checkNames(value)
-                  if (!names.length) throw new Error(t('device.batch.rules.namesEmpty'))
-                  if (names.length > CONSOLE_BATCH_MAX)
-                    throw new Error(t('device.batch.rules.tooMany', { max: CONSOLE_BATCH_MAX }))
-                  if (invalid.length) {
-                    throw new Error(
-                      t('device.batch.rules.invalidNames', {
-                        names: invalid.slice(0, 5).join(', '),
-                        count: invalid.length,
-                      }),
-                    )
-                  }
-                },
-              },
-            ]}
-          >
-            <Input.TextArea
-              rows={8}
-              className="mono"
-              spellCheck={false}
-              placeholder={t('device.batch.namesPlaceholder')}
-            />
-          </Form.Item>
-        </>
-      ) : (
-        <Form.Item
-          name="count"
-          label={t('device.batch.count')}
-          extra={t('device.batch.countHelp', { max: CONSOLE_BATCH_MAX })}
-          rules={[{ required: true, message: t('device.batch.rules.count', { max: CONSOLE_BATCH_MAX }) }]}
-        >
-          <InputNumber min={1} max={CONSOLE_BATCH_MAX} precision={0} style={{ width: 200 }} />
-        </Form.Item>
-      )}
+      <NameFields />
       <Typography.Paragraph type="secondary">{t('device.batch.secretHint')}</Typography.Paragraph>
     </FormModal>
   )

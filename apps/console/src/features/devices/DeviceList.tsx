@@ -73,6 +73,16 @@ export function DeviceList() {
     router.replace(`${pathname}${next.size ? `?${next.toString()}` : ''}`)
   }
 
+  // `?add=1` (from the overview) opens the dialog once; closing it drops the parameter
+  const closeDialog = () => {
+    setDialog(null)
+    if (params.has('add')) {
+      const next = new URLSearchParams(params)
+      next.delete('add')
+      router.replace(`${pathname}${next.size ? `?${next.toString()}` : ''}`)
+    }
+  }
+
   const list = useQuery({
     ...trpc.device.list.queryOptions({ ...filters, page: paging.page, pageSize: paging.pageSize }),
     placeholderData: keepPreviousData,
@@ -235,8 +245,8 @@ export function DeviceList() {
           />
         )}
       </Card>
-      <AddDeviceModal open={dialog === 'add'} defaultProductKey={filters.productKey} onClose={() => setDialog(null)} />
-      <BatchAddModal open={dialog === 'batch'} defaultProductKey={filters.productKey} onClose={() => setDialog(null)} />
+      <AddDeviceModal open={dialog === 'add'} defaultProductKey={filters.productKey} onClose={closeDialog} />
+      <BatchAddModal open={dialog === 'batch'} defaultProductKey={filters.productKey} onClose={closeDialog} />
     </>
   )
 }

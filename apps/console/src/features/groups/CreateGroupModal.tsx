@@ -41,7 +41,7 @@ export function CreateGroupModal({ open, onClose }: { open: boolean; onClose: ()
         name="name"
         label={t('group.fields.name')}
         required
-        extra={t('group.rules.name')}
+        tooltip={t('group.rules.name')}
         rules={[zodRule(shape.name, t('group.rules.name'))]}
       >
         <Input maxLength={30} showCount autoFocus />

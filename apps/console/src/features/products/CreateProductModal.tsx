@@ -60,7 +60,7 @@ export function CreateProductModal({
         name="name"
         label={t('product.fields.name')}
         required
-        extra={t('product.rules.name')}
+        tooltip={t('product.rules.name')}
         rules={[zodRule(shape.name, t('product.rules.name'))]}
       >
         <Input maxLength={30} showCount autoFocus />

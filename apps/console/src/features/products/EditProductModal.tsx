@@ -62,7 +62,7 @@ export function EditProductModal({
         name="name"
         label={t('product.fields.name')}
         required
-        extra={t('product.rules.name')}
+        tooltip={t('product.rules.name')}
         rules={[zodRule(shape.name.unwrap(), t('product.rules.name'))]}
       >
         <Input maxLength={30} showCount />

@@ -123,7 +123,10 @@ export function ProductList() {
       </Card>
       <CreateProductModal
         open={creating}
-        onClose={() => setCreating(false)}
+        onClose={() => {
+          setCreating(false)
+          if (params.has('create')) router.replace('/products')
+        }}
         onCreated={(productKey) => {
           setCreating(false)
           router.push(productHref(productKey))

@@ -7,6 +7,8 @@ import { useT } from '@/i18n/I18nProvider'
 import { useTRPC } from '@/trpc/react'
 
 interface ProductSelectProps {
+  /** set by Form.Item, so the field's label points at the control */
+  id?: string
   value?: string
   onChange?: (productKey: string | undefined) => void
   allowClear?: boolean
@@ -16,7 +18,7 @@ interface ProductSelectProps {
 }
 
 /** Picks a product by name (searched on the server); the value is the ProductKey. */
-export function ProductSelect({ value, onChange, allowClear, placeholder, style, disabled }: ProductSelectProps) {
+export function ProductSelect({ id, value, onChange, allowClear, placeholder, style, disabled }: ProductSelectProps) {
   const t = useT()
   const trpc = useTRPC()
   const [search, setSearch] = useState('')
@@ -30,6 +32,7 @@ export function ProductSelect({ value, onChange, allowClear, placeholder, style,
 
   return (
     <Select
+      id={id}
       showSearch={{ filterOption: false, onSearch: (s) => setSearch(s.trim()) }}
       value={value}
       onChange={(v: string | undefined) => onChange?.(v)}

@@ -24,6 +24,7 @@ import { ZCreateTopicClassInput } from '@/lib/schemas'
 import { withoutEmpty, zodRule } from '@/lib/zodRule'
 import { useTRPC } from '@/trpc/react'
 import { TOPIC_OPERATIONS, type TopicOperation } from './labels'
+import { systemTopicKey } from './systemTopics'
 
 /** How topics of "any device of the product" write the device's name, as the reference console does. */
 export const DEVICE_NAME_VARIABLE = `\${deviceName}`
@@ -45,6 +46,13 @@ export function OperationText({ operation }: { operation: string }) {
   const t = useT()
   const op = (TOPIC_OPERATIONS as readonly string[]).includes(operation) ? (operation as TopicOperation) : null
   return <>{op ? t(`topic.operations.${op}`) : operation}</>
+}
+
+/** A topic's description: system topics in the user's language, custom ones as written. */
+export function TopicDescription({ text }: { text: string | null | undefined }) {
+  const t = useT()
+  const key = systemTopicKey(text)
+  return <>{key ? t(`topic.systemDescriptions.${key}`) : text || '-'}</>
 }
 
 function CreateTopicClassModal({
@@ -187,7 +195,11 @@ export function TopicClassesTab({
       width: 180,
       render: (o: string) => <OperationText operation={o} />,
     },
-    { title: t('common.description'), dataIndex: 'description', render: (d: string | null | undefined) => d || '-' },
+    {
+      title: t('common.description'),
+      dataIndex: 'description',
+      render: (d: string | null | undefined) => <TopicDescription text={d} />,
+    },
   ]
 
   return (

@@ -61,7 +61,7 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
         name="password"
         label={t('user.fields.password')}
         required
-        extra={t('user.rules.password')}
+        tooltip={t('user.rules.password')}
         rules={[zodRule(shape.password, t('user.rules.password'))]}
       >
         <Input.Password autoComplete="new-password" />

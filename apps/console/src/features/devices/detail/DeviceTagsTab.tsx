@@ -67,7 +67,13 @@ export function DeviceTagsTab({
     <Form
       form={form}
       initialValues={{ tags }}
-      onFinish={(values) => save.mutate({ productKey, deviceName, tags: values.tags ?? [] })}
+      onFinish={(values) =>
+        save.mutate({
+          productKey,
+          deviceName,
+          tags: (values.tags ?? []).map((tag) => ({ key: tag.key.trim(), value: tag.value ?? '' })),
+        })
+      }
       style={{ maxWidth: 720 }}
     >
       <Form.List
@@ -91,7 +97,7 @@ export function DeviceTagsTab({
                 <Form.Item name={[field.name, 'key']} rules={[zodRule(ZTag.shape.key, t('device.tags.keyRule'))]}>
                   <Input placeholder={t('device.tags.key')} className="mono" style={{ width: 220 }} />
                 </Form.Item>
-                <Form.Item name={[field.name, 'value']} rules={[zodRule(ZTag.shape.value, t('device.tags.valueRule'))]}>
+                <Form.Item name={[field.name, 'value']} rules={[{ max: 128, message: t('device.tags.valueRule') }]}>
                   <Input placeholder={t('device.tags.value')} style={{ width: 360 }} />
                 </Form.Item>
                 <MinusCircleOutlined aria-label={t('common.remove')} onClick={() => remove(field.name)} />

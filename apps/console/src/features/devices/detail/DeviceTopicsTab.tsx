@@ -2,7 +2,7 @@
 
 import { Table, Typography } from 'antd'
 import { useT } from '@/i18n/I18nProvider'
-import { OperationText } from '../../products/TopicClassesTab'
+import { OperationText, TopicDescription } from '../../products/TopicClassesTab'
 import type { Device } from './types'
 
 type TopicRow = Device['topics'][number]
@@ -35,7 +35,7 @@ export function DeviceTopicsTab({ topics }: { topics: TopicRow[] }) {
         {
           title: t('common.description'),
           dataIndex: 'description',
-          render: (d: string | null | undefined) => d || '-',
+          render: (d: string | null | undefined) => <TopicDescription text={d} />,
         },
       ]}
     />

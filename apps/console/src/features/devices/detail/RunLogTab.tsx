@@ -12,7 +12,7 @@ import type { RouterOutputs } from '@/trpc/types'
 
 type LogRow = RouterOutputs['runLog']['search']['items'][number]
 type Status = 'all' | 'success' | 'failure'
-const PAGE = 50
+const PAGE = 20
 const REFRESH_MS = 5_000
 
 /** The device's latest cloud run-log lines (newest first), with what each status code means. */
@@ -34,27 +34,42 @@ export function RunLogTab({ productKey, deviceName }: { productKey: string; devi
     {
       title: t('common.time'),
       dataIndex: 'ts',
-      width: 200,
+      width: 210,
       render: (ts: Date) => <span className="mono">{formatTimeMs(ts)}</span>,
     },
-    { title: t('runLog.bizType'), dataIndex: 'bizType', width: 140 },
-    { title: t('runLog.operation'), dataIndex: 'operation', width: 160 },
+    { title: t('runLog.bizType'), dataIndex: 'bizType', width: 130, ellipsis: true },
+    {
+      title: t('runLog.operation'),
+      dataIndex: 'operation',
+      width: '32%',
+      ellipsis: { showTitle: false },
+      render: (op: string) => (
+        <Typography.Text className="mono" ellipsis={{ tooltip: op }}>
+          {op}
+        </Typography.Text>
+      ),
+    },
     {
       title: t('runLog.code'),
       dataIndex: 'code',
-      width: 90,
-      render: (c: number) => <CodeTag code={c} />,
-    },
-    {
-      title: t('runLog.meaning'),
-      key: 'meaning',
-      render: (_, r) => describe(r.code)?.meaning ?? '-',
+      width: 200,
+      render: (c: number) => (
+        <Flex align="center" gap={4}>
+          <CodeTag code={c} />
+          {c !== 200 ? (
+            <Typography.Text type="danger" ellipsis={{ tooltip: describe(c)?.meaning }}>
+              {describe(c)?.meaning}
+            </Typography.Text>
+          ) : null}
+        </Flex>
+      ),
     },
     {
       title: t('runLog.content'),
       dataIndex: 'content',
+      ellipsis: { showTitle: false },
       render: (c: string) => (
-        <Typography.Text className="mono" style={{ maxWidth: 420 }} ellipsis={{ tooltip: c }}>
+        <Typography.Text className="mono" type="secondary" ellipsis={{ tooltip: c }}>
           {c}
         </Typography.Text>
       ),
@@ -86,6 +101,7 @@ export function RunLogTab({ productKey, deviceName }: { productKey: string; devi
             dataSource={rows}
             loading={log.isPending}
             pagination={false}
+            tableLayout="fixed"
             expandable={{
               expandedRowRender: (r) => {
                 const d = describe(r.code)

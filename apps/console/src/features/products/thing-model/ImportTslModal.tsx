@@ -13,6 +13,35 @@ interface ImportValues {
   tsl: string
 }
 
+/** Loads a .json file into the TSL field, in the browser only; nothing is uploaded until "Import". */
+function TslFileLoader() {
+  const t = useT()
+  const form = Form.useFormInstance<ImportValues>()
+  const { message } = App.useApp()
+  return (
+    <Form.Item>
+      <Upload
+        accept=".json,application/json"
+        maxCount={1}
+        showUploadList={false}
+        beforeUpload={(file) => {
+          if (file.size > MAX_TSL_BYTES) {
+            message.error(t('tsl.fileTooLarge'))
+            return Upload.LIST_IGNORE
+          }
+          void file.text().then((text) => {
+            form.setFieldsValue({ tsl: text })
+            void form.validateFields(['tsl'])
+          })
+          return false
+        }}
+      >
+        <Button icon={<UploadOutlined />}>{t('tsl.chooseFile')}</Button>
+      </Upload>
+    </Form.Item>
+  )
+}
+
 /** "Import TSL": paste the JSON or load a .json file; the server checks it and replaces the thing model. */
 export function ImportTslModal({
   productKey,
@@ -27,7 +56,6 @@ export function ImportTslModal({
   const trpc = useTRPC()
   const queryClient = useQueryClient()
   const { message } = App.useApp()
-  const [form] = Form.useForm<ImportValues>()
   const importTsl = useMutation(
     trpc.product.importTsl.mutationOptions({
       onSuccess: async () => {
@@ -44,7 +72,6 @@ export function ImportTslModal({
 
   return (
     <FormModal<ImportValues>
-      form={form}
       open={open}
       width={720}
       title={t('tsl.importTitle')}
@@ -55,27 +82,7 @@ export function ImportTslModal({
       onFinish={(values) => importTsl.mutate({ productKey, tsl: values.tsl })}
     >
       <Alert type="warning" showIcon title={t('tsl.importWarning')} style={{ marginBottom: 16 }} />
-      <Form.Item>
-        <Upload
-          accept=".json,application/json"
-          maxCount={1}
-          showUploadList={false}
-          beforeUpload={(file) => {
-            if (file.size > MAX_TSL_BYTES) {
-              message.error(t('tsl.fileTooLarge'))
-              return Upload.LIST_IGNORE
-            }
-            void file.text().then((text) => {
-              form.setFieldsValue({ tsl: text })
-              void form.validateFields(['tsl'])
-            })
-            // read in the browser only; nothing is uploaded until "Import"
-            return false
-          }}
-        >
-          <Button icon={<UploadOutlined />}>{t('tsl.chooseFile')}</Button>
-        </Upload>
-      </Form.Item>
+      <TslFileLoader />
       <Form.Item
         name="tsl"
         label={t('tsl.pasteLabel')}

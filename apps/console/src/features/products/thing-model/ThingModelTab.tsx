@@ -116,14 +116,18 @@ export function ThingModelTab({ productKey, modules }: { productKey: string; mod
     {
       title: t('tsl.kind'),
       dataIndex: 'kind',
-      width: 100,
+      width: 110,
       render: (k: Kind) => <Tag color={KIND_COLOR[k]}>{t(`tsl.kinds.${k}`)}</Tag>,
     },
     { title: t('tsl.name'), dataIndex: 'name' },
     {
       title: t('tsl.identifier'),
       dataIndex: 'identifier',
-      render: (id: string) => <Typography.Text className="mono">{id}</Typography.Text>,
+      render: (id: string) => (
+        <Typography.Text className="mono" style={{ wordBreak: 'break-all' }}>
+          {id}
+        </Typography.Text>
+      ),
     },
     {
       title: t('tsl.dataType'),
@@ -160,8 +164,9 @@ export function ThingModelTab({ productKey, modules }: { productKey: string; mod
     {
       title: t('common.actions'),
       key: 'actions',
+      width: 150,
       render: (_, r) => (
-        <Space>
+        <Space style={{ whiteSpace: 'nowrap' }}>
           <Typography.Link onClick={() => setViewing(r)}>{t('tsl.viewJson')}</Typography.Link>
           {editable ? (
             <Popconfirm
