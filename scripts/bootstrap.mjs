@@ -53,6 +53,10 @@ export function newestMtime(dirs) {
   let newest = 0
   const walk = (d) => {
     if (!fs.existsSync(d)) return
+    if (!fs.statSync(d).isDirectory()) {
+      newest = Math.max(newest, fs.statSync(d).mtimeMs)
+      return
+    }
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       if (e.name === 'node_modules' || e.name === '.next' || e.name === 'generated') continue
       const p = path.join(d, e.name)
