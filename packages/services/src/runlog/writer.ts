@@ -32,7 +32,11 @@ export interface RunLogRecord {
   content: string
 }
 
-export function createRunLogWriter(db: Db, onError?: (e: Error) => void) {
+export function createRunLogWriter(
+  db: Db,
+  onError?: (e: Error) => void,
+  onRejected?: (e: Error, rows: unknown[]) => void,
+) {
   return new BatchWriter<RunLogRecord>(
     db.pool,
     'run_log',
@@ -47,7 +51,7 @@ export function createRunLogWriter(db: Db, onError?: (e: Error) => void) {
       { name: 'code', type: 'int[]', get: (r) => r.code },
       { name: 'content', type: 'text[]', get: (r) => r.content },
     ],
-    { onError: (e) => onError?.(e) },
+    { onError: (e) => onError?.(e), onRejected },
   )
 }
 export type RunLogWriter = ReturnType<typeof createRunLogWriter>
