@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto'
 import {
   Codes,
   deviceTopicAccess,
   findService,
+  newMessageId,
   type ThingModel,
   topics,
   validatePropertySet,
@@ -15,9 +15,6 @@ import { Metric } from '../metrics/counters'
 import { BizType, logContent } from '../runlog/writer'
 import type { DeviceHub } from './hub'
 import type { DeviceReply } from './pipeline'
-
-/** Alink message ids are decimal strings; the reference uses 32-bit unsigned values. */
-export const newMessageId = () => String(randomInt(1, 2 ** 32 - 1))
 
 export const RRPC_TIMEOUT_DEFAULT_MS = 5000
 export const RRPC_TIMEOUT_MAX_MS = 8000
