@@ -349,3 +349,37 @@ describe('MQTT over WebSocket', () => {
     await dev.close()
   })
 })
+
+describe('device local logs (/thing/log/post)', () => {
+  it('stores uploaded log entries, searchable by level, module, keyword and traceId; refuses malformed uploads', async () => {
+    const { searchDeviceLogs } = await import('@iotops/services')
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
+    const dev = await Device.connect({ url, ...d! })
+    const r = await dev.postLogs([
+      {
+        logLevel: 'ERROR',
+        module: 'wifi',
+        code: '4103',
+        traceContext: 'trace-1',
+        logContent: 'association failed: 50% signal',
+      },
+      { logLevel: 'INFO', module: 'ota', logContent: 'checking for updates' },
+    ])
+    expect(r.code).toBe(200)
+    const q = (x: object) =>
+      searchDeviceLogs(node.db, { productKey, deviceName: d!.deviceName, limit: 50, ...x }).then((s) => s.items)
+    expect((await q({})).length).toBe(2)
+    expect((await q({ level: 'ERROR' })).map((x) => x.module)).toEqual(['wifi'])
+    expect((await q({ module: 'OT' })).map((x) => x.content)).toEqual(['checking for updates'])
+    // % is a literal character in the keyword, not a wildcard
+    expect((await q({ keyword: '50%' })).map((x) => x.code)).toEqual(['4103'])
+    expect((await q({ keyword: '5%0' })).length).toBe(0)
+    expect((await q({ traceId: 'trace-1' })).length).toBe(1)
+    const bad = await dev.postLogs([{ logLevel: 'INFO', module: 'x' } as never])
+    expect(bad.code).toBe(460)
+    await dev.close()
+  })
+})

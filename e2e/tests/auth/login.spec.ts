@@ -15,7 +15,7 @@ test('[Auth]: a wrong password is refused, the right one signs in, sign-out retu
   await page.getByRole('button', { name: 'Sign in' }).click()
   // back to the page asked for
   await expect(page).toHaveURL(/\/devices/)
-  await expect(page.getByRole('button', { name: 'Add device' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Add device' }).first()).toBeVisible()
 
   await page.getByText('Administrator', { exact: false }).first().click()
   await page.getByText('Sign out').click()

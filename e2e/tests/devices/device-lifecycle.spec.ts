@@ -37,7 +37,7 @@ test('[Devices]: create a product with a thing model and a device in the console
 
   // device
   await page.goto('/devices')
-  await page.getByRole('button', { name: 'Add device' }).click()
+  await page.getByRole('button', { name: 'Add device' }).first().click()
   const add = page.getByRole('dialog', { name: 'Add device' })
   await add.getByLabel('Product').click()
   await page.keyboard.type(productName)

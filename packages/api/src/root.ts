@@ -2,7 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server'
 import { authRouter } from './router/auth'
 import { deviceRouter } from './router/device'
 import { groupRouter } from './router/group'
-import { overviewRouter, runLogRouter } from './router/misc'
+import { deviceLogRouter, overviewRouter, runLogRouter } from './router/misc'
 import { productRouter } from './router/product'
 import { apiKeyRouter, userRouter } from './router/user'
 import { createCallerFactory, createTRPCRouter } from './trpc'
@@ -14,6 +14,7 @@ export const appRouter = createTRPCRouter({
   device: deviceRouter,
   group: groupRouter,
   runLog: runLogRouter,
+  deviceLog: deviceLogRouter,
   user: userRouter,
   apiKey: apiKeyRouter,
 })

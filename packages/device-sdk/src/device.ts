@@ -124,6 +124,7 @@ export class Device extends EventEmitter {
         `/sys/${pk}/${dn}/rrpc/request/+`,
         topics.reply(topics.desiredGet(pk, dn)),
         topics.reply(topics.deviceInfoUpdate(pk, dn)),
+        topics.reply(topics.logPost(pk, dn)),
       ].map((t) => t),
       { qos: 0 },
     )
@@ -157,6 +158,21 @@ export class Device extends EventEmitter {
       identifiers,
       0,
     ) as Promise<AlinkReply<Record<string, { value: unknown; version: number }>>>
+  }
+
+  /** Uploads local log entries (`/thing/log/post`), as the Link SDKs' log upload does. */
+  postLogs(
+    entries: {
+      utcTime?: string
+      logLevel: 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG'
+      module: string
+      code?: string
+      traceContext?: string
+      logContent: string
+    }[],
+  ): Promise<AlinkReply> {
+    const withTime = entries.map((e) => ({ utcTime: new Date().toISOString(), ...e }))
+    return this.request(topics.logPost(this.productKey, this.deviceName), 'thing.log.post', withTime, 0)
   }
 
   updateTags(tags: { attrKey: string; attrValue: string }[]): Promise<AlinkReply> {

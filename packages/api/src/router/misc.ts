@@ -1,5 +1,5 @@
-import { devices, searchRunLog } from '@iotops/services'
-import { ZRunLogSearchInput } from '@iotops/services/schemas'
+import { devices, searchDeviceLogs, searchRunLog } from '@iotops/services'
+import { ZDeviceLogSearchInput, ZRunLogSearchInput } from '@iotops/services/schemas'
 import { createTRPCRouter, viewerProcedure } from '../trpc'
 
 export const overviewRouter = createTRPCRouter({
@@ -8,4 +8,8 @@ export const overviewRouter = createTRPCRouter({
 
 export const runLogRouter = createTRPCRouter({
   search: viewerProcedure.input(ZRunLogSearchInput).query(({ ctx, input }) => searchRunLog(ctx.db, input)),
+})
+
+export const deviceLogRouter = createTRPCRouter({
+  search: viewerProcedure.input(ZDeviceLogSearchInput).query(({ ctx, input }) => searchDeviceLogs(ctx.db, input)),
 })

@@ -11,6 +11,7 @@ import {
 import type { Db } from '@iotops/db'
 import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscription } from 'aedes'
 import type { Logger } from 'pino'
+import { createDeviceLogWriter } from '../devicelog/service'
 import { newTraceId } from '../ids'
 import { Metric, MetricCounters } from '../metrics/counters'
 import type { ProductCache } from '../products/cache'
@@ -78,6 +79,7 @@ export interface StatusChange {
 export class DeviceHub extends EventEmitter {
   readonly broker: Aedes
   readonly runLog: RunLogWriter
+  readonly deviceLogs: ReturnType<typeof createDeviceLogWriter>
   readonly metrics: MetricCounters
   readonly state: StateStore
   readonly limiter: RateLimiter
@@ -98,6 +100,9 @@ export class DeviceHub extends EventEmitter {
       opts.db,
       (e) => opts.log.error({ err: e }, 'run log write failed; retrying'),
       (e, rows) => opts.log.error({ err: e, rows: rows.length }, 'run log rows rejected by PostgreSQL; not stored'),
+    )
+    this.deviceLogs = createDeviceLogWriter(opts.db, (e) =>
+      opts.log.error({ err: e }, 'device log write failed; retrying'),
     )
     this.metrics = new MetricCounters(opts.db)
     this.state = createStateStore(opts.db, opts.log)
@@ -483,6 +488,7 @@ export class DeviceHub extends EventEmitter {
     await new Promise<void>((resolve) => this.broker.close(() => resolve()))
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
     await this.runLog.flush()
+    await this.deviceLogs.flush()
     await this.state.close()
     await this.metrics.stop()
   }

@@ -13,6 +13,7 @@ import {
   validatePropertyPost,
 } from '@iotops/alink'
 import type { PublishPacket } from 'aedes'
+import { parseDeviceLogs } from '../devicelog/service'
 import { newTraceId } from '../ids'
 import { Metric } from '../metrics/counters'
 import { BizType, logContent } from '../runlog/writer'
@@ -184,6 +185,9 @@ export function createPipeline(hub: DeviceHub) {
       case 'combine.login':
       case 'combine.logout':
         await Promise.all([logUp, topology(m, text, parsed.kind as keyof typeof TOPO_METHODS, s)])
+        break
+      case 'log.post':
+        await Promise.all([logUp, deviceLogs(m, text)])
         break
       case 'shadow.update':
         await Promise.all([logUp, shadow.update(m.s, text, m.traceId)])
@@ -390,6 +394,17 @@ export function createPipeline(hub: DeviceHub) {
       messageId: body.id ?? null,
       content: { Params: { module, version } },
     })
+  }
+
+  /** /thing/log/post: the device's local logs, stored for the log service (issue: device local logs). */
+  async function deviceLogs(m: Msg, text: string) {
+    const method = 'thing.log.post'
+    const req = parseAlinkRequest(text, method)
+    if (!req.ok) return answer(m, method, req.id, req.code, req.message)
+    const r = parseDeviceLogs(req.request.params, m.at, { productKey: m.s.productKey, deviceName: m.s.deviceName })
+    if (!r.ok) return answer(m, method, req.request.id, 460, r.message)
+    await Promise.all(r.records.map((x) => hub.deviceLogs.pushAndWait(x)))
+    await answer(m, method, req.request.id, 200, 'success')
   }
 
   /** /thing/deviceinfo/update|delete: device tags, {params: [{attrKey, attrValue}]} */

@@ -1,0 +1,118 @@
+import { BatchWriter, type Db } from '@iotops/db'
+import { DEVICE_LOG_LEVELS, type TDeviceLogSearchInput } from './schema'
+
+export interface DeviceLogRecord {
+  /** when the platform received it (report time) */
+  ts: Date
+  productKey: string
+  deviceName: string
+  /** when the device collected it */
+  utcTime: Date | null
+  level: string
+  module: string
+  code: string | null
+  traceId: string | null
+  content: string
+}
+
+export function createDeviceLogWriter(db: Db, onError?: (e: Error) => void) {
+  return new BatchWriter<DeviceLogRecord>(
+    db.pool,
+    'device_log',
+    [
+      { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
+      { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
+      { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
+      { name: 'utc_time', type: 'timestamptz[]', get: (r) => r.utcTime },
+      { name: 'level', type: 'text[]', get: (r) => r.level },
+      { name: 'module', type: 'text[]', get: (r) => r.module },
+      { name: 'code', type: 'text[]', get: (r) => r.code },
+      { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
+      { name: 'content', type: 'text[]', get: (r) => r.content },
+    ],
+    { onError: (e) => onError?.(e) },
+  )
+}
+
+export const DEVICE_LOG_MAX_ENTRIES = 100
+export const DEVICE_LOG_MAX_CONTENT = 4096
+
+/**
+ * Parses the params of `/sys/{pk}/{dn}/thing/log/post`: a list of
+ * `{utcTime, logLevel, module, code, traceContext, logContent}` as the Link SDKs send them.
+ */
+export function parseDeviceLogs(
+  params: unknown,
+  at: Date,
+  device: { productKey: string; deviceName: string },
+): { ok: true; records: DeviceLogRecord[] } | { ok: false; message: string } {
+  if (!Array.isArray(params) || params.length === 0)
+    return { ok: false, message: 'params must be a non-empty list of log entries' }
+  if (params.length > DEVICE_LOG_MAX_ENTRIES)
+    return { ok: false, message: `at most ${DEVICE_LOG_MAX_ENTRIES} log entries per message` }
+  const records: DeviceLogRecord[] = []
+  for (const [i, e] of params.entries()) {
+    if (!e || typeof e !== 'object') return { ok: false, message: `entry ${i} is not an object` }
+    const x = e as Record<string, unknown>
+    if (typeof x.logContent !== 'string') return { ok: false, message: `entry ${i}: logContent must be a string` }
+    const level = String(x.logLevel ?? '').toUpperCase()
+    const utc = typeof x.utcTime === 'string' || typeof x.utcTime === 'number' ? new Date(x.utcTime) : null
+    records.push({
+      ts: at,
+      ...device,
+      utcTime: utc && !Number.isNaN(utc.getTime()) ? utc : null,
+      level: (DEVICE_LOG_LEVELS as readonly string[]).includes(level) ? level : 'OTHER',
+      module: String(x.module ?? '').slice(0, 64),
+      code: x.code === undefined || x.code === null ? null : String(x.code).slice(0, 32),
+      traceId: x.traceContext === undefined || x.traceContext === null ? null : String(x.traceContext).slice(0, 64),
+      content: x.logContent.slice(0, DEVICE_LOG_MAX_CONTENT),
+    })
+  }
+  return { ok: true, records }
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** Newest first, keyset-paginated; module and content keywords match substrings (case-insensitive). */
+export async function searchDeviceLogs(db: Db, input: TDeviceLogSearchInput) {
+  const where: string[] = []
+  const args: unknown[] = []
+  const add = (sql: string, v: unknown) => {
+    args.push(v)
+    where.push(sql.replace('?', `$${args.length}`))
+  }
+  const to = input.to ?? new Date()
+  add('ts >= ?', input.from ?? new Date(to.getTime() - 86_400_000))
+  add('ts <= ?', to)
+  if (input.productKey) add('product_key = ?', input.productKey)
+  if (input.deviceName) add('device_name = ?', input.deviceName)
+  if (input.traceId) add('trace_id = ?', input.traceId)
+  if (input.level) add('level = ?', input.level)
+  if (input.module) add('module ILIKE ?', `%${likeEscape(input.module)}%`)
+  if (input.keyword) add('content ILIKE ?', `%${likeEscape(input.keyword)}%`)
+  if (input.cursor) {
+    const [ms, id] = input.cursor.split(':').map(Number)
+    args.push(new Date(ms!), id)
+    where.push(`(ts, id) < ($${args.length - 1}, $${args.length})`)
+  }
+  args.push(input.limit + 1)
+  const { rows } = await db.pool.query(
+    `SELECT ts, id::float8 AS id, product_key, device_name, utc_time, level, module, code, trace_id, content
+     FROM device_log WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT $${args.length}`,
+    args,
+  )
+  const items = rows.slice(0, input.limit).map((r) => ({
+    ts: r.ts as Date,
+    id: r.id as number,
+    productKey: r.product_key as string,
+    deviceName: r.device_name as string,
+    utcTime: r.utc_time as Date | null,
+    level: r.level as string,
+    module: r.module as string,
+    code: r.code as string | null,
+    traceId: r.trace_id as string | null,
+    content: r.content as string,
+  }))
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > input.limit && last ? `${last.ts.getTime()}:${last.id}` : null }
+}
