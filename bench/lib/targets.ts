@@ -7,6 +7,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { SENSOR_TSL } from '@iotops/alink/fixtures'
 import type { BenchDevice } from './loadgen'
 import { freePort, isAlive, sleep, stopChild, waitFor } from './proc'
 
@@ -39,29 +40,8 @@ export interface StoredRows {
   runLogByBizType: Record<string, number>
 }
 
-/** The product the bench posts to: the sensor thing model of apps/bff/src/testing.ts (temperature, humidity). */
-export const BENCH_TSL = {
-  schema: 'https://iotx-tsl.oss-ap-southeast-1.aliyuncs.com/schema.json',
-  profile: { productKey: 'x' },
-  properties: [
-    {
-      identifier: 'temperature',
-      name: 'Temperature',
-      accessMode: 'rw',
-      required: false,
-      dataType: { type: 'int', specs: { min: '-40', max: '120', step: '1', unit: '°C', unitName: 'Celsius' } },
-    },
-    {
-      identifier: 'humidity',
-      name: 'Humidity',
-      accessMode: 'r',
-      required: false,
-      dataType: { type: 'float', specs: { min: '0', max: '100', step: '0.1', unit: '%' } },
-    },
-  ],
-  events: [],
-  services: [],
-}
+/** The product the bench posts to: the shared sensor thing model (temperature, humidity, …). */
+export const BENCH_TSL = SENSOR_TSL
 
 export interface IotopsOptions {
   /** the monorepo root (cwd of the server) */

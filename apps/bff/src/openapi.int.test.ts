@@ -2,7 +2,7 @@ import { Device } from '@iotops/device-sdk'
 import { searchRunLog } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { createApiKey, eventually, startTestNode, TSL_SENSOR } from './testing'
+import { createApiKey, eventually, SENSOR_TSL, startTestNode } from './testing'
 
 let node: RunningNode
 let key: string
@@ -40,7 +40,7 @@ describe('HTTP API /api/v1/<Action>', () => {
     expect(p.body.RequestId).toMatch(/^[0-9A-F-]{36}$/)
     const pk = p.body.Data.ProductKey as string
     expect(
-      (await call('ImportThingModelTsl', { ProductKey: pk, TslStr: JSON.stringify(TSL_SENSOR) })).body.Success,
+      (await call('ImportThingModelTsl', { ProductKey: pk, TslStr: JSON.stringify(SENSOR_TSL) })).body.Success,
     ).toBe(true)
     const d = await call('RegisterDevice', { ProductKey: pk, DeviceName: 'api_device_1' })
     expect(d.body.Data).toMatchObject({ ProductKey: pk, DeviceName: 'api_device_1' })

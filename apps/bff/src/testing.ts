@@ -1,3 +1,4 @@
+import { SENSOR_TSL } from '@iotops/alink/fixtures'
 import { createTestDatabase } from '@iotops/db/testing'
 import { type Actor, auth, devices, products } from '@iotops/services'
 import pino from 'pino'
@@ -23,68 +24,6 @@ export async function startTestNode(env: Record<string, string> = {}): Promise<R
   return startNode(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
 }
 
-export const TSL_SENSOR = {
-  schema: 'https://iotx-tsl.oss-ap-southeast-1.aliyuncs.com/schema.json',
-  profile: { productKey: 'x' },
-  properties: [
-    {
-      identifier: 'temperature',
-      name: 'Temperature',
-      accessMode: 'rw',
-      required: false,
-      dataType: { type: 'int', specs: { min: '-40', max: '120', step: '1', unit: '°C', unitName: 'Celsius' } },
-    },
-    {
-      identifier: 'humidity',
-      name: 'Humidity',
-      accessMode: 'r',
-      required: false,
-      dataType: { type: 'float', specs: { min: '0', max: '100', step: '0.1', unit: '%' } },
-    },
-    {
-      identifier: 'power',
-      name: 'Power',
-      accessMode: 'rw',
-      required: false,
-      dataType: { type: 'bool', specs: { '0': 'off', '1': 'on' } },
-    },
-  ],
-  events: [
-    {
-      identifier: 'overheat',
-      name: 'Overheat',
-      type: 'alert',
-      required: false,
-      method: 'thing.event.overheat.post',
-      outputData: [
-        { identifier: 'level', name: 'Level', dataType: { type: 'int', specs: { min: '0', max: '10', step: '1' } } },
-      ],
-    },
-  ],
-  services: [
-    {
-      identifier: 'reboot',
-      name: 'Reboot',
-      callType: 'sync',
-      required: false,
-      method: 'thing.service.reboot',
-      inputData: [
-        { identifier: 'delay', name: 'Delay', dataType: { type: 'int', specs: { min: '0', max: '60', step: '1' } } },
-      ],
-      outputData: [{ identifier: 'ok', name: 'OK', dataType: { type: 'bool', specs: { '0': 'no', '1': 'yes' } } }],
-    },
-    {
-      identifier: 'calibrate',
-      name: 'Calibrate',
-      callType: 'async',
-      required: false,
-      method: 'thing.service.calibrate',
-      inputData: [],
-      outputData: [],
-    },
-  ],
-}
-
 /** A product with the sensor thing model and `n` devices; returns their triples. */
 export async function seedSensorProduct(
   node: RunningNode,
@@ -92,7 +31,7 @@ export async function seedSensorProduct(
   name = `Sensor_${Math.random().toString(36).slice(2, 8)}`,
 ) {
   const p = await products.createProduct(node.db, TEST_ACTOR, { name, nodeType: 'DIRECT', dataFormat: 'ALINK_JSON' })
-  await products.importThingModel(node.db, TEST_ACTOR, { productKey: p.productKey, tsl: JSON.stringify(TSL_SENSOR) })
+  await products.importThingModel(node.db, TEST_ACTOR, { productKey: p.productKey, tsl: JSON.stringify(SENSOR_TSL) })
   const list = []
   for (let i = 0; i < n; i++) list.push(await devices.createDevice(node.db, TEST_ACTOR, { productKey: p.productKey }))
   return { productKey: p.productKey, devices: list }
@@ -117,3 +56,5 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`)
 }
+
+export { SENSOR_TSL }
