@@ -1,5 +1,10 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Suspense } from 'react'
+import { LogService } from '@/features/logs/LogService'
 
-export default function Page() {
-  return <ComingSoon feature="logs" />
+export default function LogsPage() {
+  return (
+    <Suspense>
+      <LogService />
+    </Suspense>
+  )
 }

@@ -2,6 +2,7 @@
 
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { Button, Empty, Flex, Segmented, Table, type TableColumnsType, Typography } from 'antd'
+import Link from 'next/link'
 import { useState } from 'react'
 import { CodeTag, useCodeDescription } from '@/components/CodeTag'
 import { QueryError } from '@/components/QueryError'
@@ -88,7 +89,12 @@ export function RunLogTab({ productKey, deviceName }: { productKey: string; devi
             { value: 'failure', label: t('runLog.status.failure') },
           ]}
         />
-        <Typography.Text type="secondary">{t('runLog.autoRefresh', { seconds: REFRESH_MS / 1000 })}</Typography.Text>
+        <Flex align="center" gap={16}>
+          <Typography.Text type="secondary">{t('runLog.autoRefresh', { seconds: REFRESH_MS / 1000 })}</Typography.Text>
+          <Link href={`/logs?${new URLSearchParams({ tab: 'run', productKey, deviceName }).toString()}`}>
+            {t('logs.searchInLogService')}
+          </Link>
+        </Flex>
       </Flex>
       {log.isError && !log.data ? (
         <QueryError error={log.error} onRetry={() => void log.refetch()} />

@@ -1,0 +1,215 @@
+'use client'
+
+import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons'
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
+import { App, Button, Empty, Flex, Select, Table, type TableColumnsType, Tag, Typography } from 'antd'
+import { QueryError } from '@/components/QueryError'
+import { ProductSelect } from '@/features/products/ProductSelect'
+import { useT } from '@/i18n/I18nProvider'
+import { downloadText, toCsv } from '@/lib/csv'
+import { formatTimeMs } from '@/lib/format'
+import { useTRPC } from '@/trpc/react'
+import type { RouterOutputs } from '@/trpc/types'
+import { FilterInput } from './FilterInput'
+import { TimeCell } from './labels'
+import { fileStamp, LOG_PAGE, useLogQuery } from './query'
+import { TimeRangeControl } from './TimeRangeControl'
+
+type DeviceLogRow = RouterOutputs['deviceLog']['search']['items'][number]
+
+const LEVELS = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'OTHER'] as const
+type Level = (typeof LEVELS)[number]
+const isLevel = (v: string | undefined): v is Level => !!v && (LEVELS as readonly string[]).includes(v)
+const LEVEL_COLOR: Record<string, string> = {
+  FATAL: 'magenta',
+  ERROR: 'red',
+  WARN: 'orange',
+  INFO: 'blue',
+  DEBUG: 'default',
+  OTHER: 'default',
+}
+
+/** Logs the devices upload themselves (`/sys/…/thing/log/post`), searchable by device, module, level and trace. */
+export function DeviceLogSearch() {
+  const t = useT()
+  const trpc = useTRPC()
+  const { message } = App.useApp()
+  const q = useLogQuery()
+
+  const levelParam = q.get('level')
+  const input = {
+    productKey: q.get('productKey'),
+    deviceName: q.get('deviceName'),
+    traceId: q.get('traceId'),
+    module: q.get('module'),
+    keyword: q.get('keyword'),
+    level: isLevel(levelParam) ? levelParam : undefined,
+    from: q.span.from,
+    to: q.span.to,
+    limit: LOG_PAGE,
+  }
+
+  const log = useInfiniteQuery({
+    ...trpc.deviceLog.search.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    placeholderData: keepPreviousData,
+  })
+  const rows = log.data?.pages.flatMap((p) => p.items) ?? []
+
+  const exportCsv = () => {
+    const header = [
+      t('logs.fields.reportTime'),
+      t('logs.fields.collectTime'),
+      t('logs.fields.traceId'),
+      t('logs.fields.productKey'),
+      t('logs.fields.deviceName'),
+      t('logs.fields.level'),
+      t('logs.fields.module'),
+      t('logs.fields.deviceCode'),
+      t('logs.fields.content'),
+    ]
+    const body = rows.map((r) => [
+      formatTimeMs(r.ts),
+      formatTimeMs(r.utcTime, ''),
+      r.traceId,
+      r.productKey,
+      r.deviceName,
+      r.level,
+      r.module,
+      r.code,
+      r.content,
+    ])
+    downloadText(`devicelog_${fileStamp()}.csv`, toCsv(header, body))
+    message.success(t('logs.exported', { count: rows.length }))
+  }
+
+  const mono = (v: string | null) => <span className="mono">{v || '-'}</span>
+  const columns: TableColumnsType<DeviceLogRow> = [
+    {
+      title: t('logs.fields.reportTime'),
+      dataIndex: 'ts',
+      width: 215,
+      render: (ts: Date) => <TimeCell value={ts} />,
+    },
+    {
+      title: t('logs.fields.collectTime'),
+      dataIndex: 'utcTime',
+      width: 215,
+      render: (v: Date | null) => <TimeCell value={v} />,
+    },
+    {
+      title: t('logs.fields.traceId'),
+      dataIndex: 'traceId',
+      width: 170,
+      ellipsis: { showTitle: false },
+      render: (id: string | null) =>
+        id ? (
+          <Typography.Link className="mono" ellipsis title={id} onClick={() => q.update({ traceId: id })}>
+            {id}
+          </Typography.Link>
+        ) : (
+          '-'
+        ),
+    },
+    { title: t('logs.fields.deviceName'), dataIndex: 'deviceName', width: 150, ellipsis: true, render: mono },
+    {
+      title: t('logs.fields.level'),
+      dataIndex: 'level',
+      width: 90,
+      render: (l: string) => <Tag color={LEVEL_COLOR[l] ?? 'default'}>{l}</Tag>,
+    },
+    { title: t('logs.fields.module'), dataIndex: 'module', width: 140, ellipsis: true, render: mono },
+    { title: t('logs.fields.deviceCode'), dataIndex: 'code', width: 100, ellipsis: true, render: mono },
+    {
+      title: t('logs.fields.content'),
+      dataIndex: 'content',
+      ellipsis: { showTitle: false },
+      render: (c: string) => (
+        <Typography.Text className="mono" ellipsis={{ tooltip: c }}>
+          {c}
+        </Typography.Text>
+      ),
+    },
+  ]
+
+  return (
+    <>
+      <Flex vertical gap={12} style={{ marginBottom: 12 }}>
+        <Flex gap={8} wrap>
+          <ProductSelect
+            allowClear
+            value={input.productKey}
+            onChange={(v) => q.update({ productKey: v })}
+            style={{ width: 200 }}
+          />
+          <FilterInput
+            value={input.deviceName}
+            placeholder={t('logs.filters.deviceName')}
+            onApply={(v) => q.update({ deviceName: v })}
+          />
+          <FilterInput
+            value={input.traceId}
+            placeholder={t('logs.filters.traceId')}
+            onApply={(v) => q.update({ traceId: v })}
+            width={240}
+          />
+          <FilterInput
+            value={input.module}
+            placeholder={t('logs.filters.module')}
+            onApply={(v) => q.update({ module: v })}
+          />
+          <FilterInput
+            value={input.keyword}
+            placeholder={t('logs.filters.keyword')}
+            onApply={(v) => q.update({ keyword: v })}
+          />
+          <Select<Level>
+            allowClear
+            aria-label={t('logs.filters.level')}
+            placeholder={t('logs.filters.allLevels')}
+            value={input.level}
+            onChange={(v) => q.update({ level: v })}
+            options={LEVELS.map((l) => ({ value: l, label: <Tag color={LEVEL_COLOR[l]}>{l}</Tag> }))}
+            style={{ width: 150 }}
+          />
+        </Flex>
+        <Flex gap={12} wrap align="center" justify="space-between">
+          <TimeRangeControl range={q.range} customFrom={q.customFrom} customTo={q.customTo} onChange={q.update} />
+          <Flex gap={8}>
+            <Button icon={<ReloadOutlined />} onClick={q.refresh} loading={log.isRefetching && !log.isFetchingNextPage}>
+              {t('logs.refresh')}
+            </Button>
+            <Button icon={<DownloadOutlined />} disabled={rows.length === 0} onClick={exportCsv}>
+              {t('logs.exportCsv')}
+            </Button>
+          </Flex>
+        </Flex>
+      </Flex>
+      {log.isError && !log.data ? (
+        <QueryError error={log.error} onRetry={() => void log.refetch()} />
+      ) : (
+        <>
+          <Table<DeviceLogRow>
+            rowKey={(r) => `${new Date(r.ts).getTime()}:${r.id}`}
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            loading={log.isPending || (log.isPlaceholderData && log.isFetching)}
+            pagination={false}
+            tableLayout="fixed"
+            scroll={{ x: 1300 }}
+            locale={{ emptyText: <Empty description={t('logs.empty')} /> }}
+          />
+          <Flex justify="space-between" align="center" style={{ marginTop: 12 }}>
+            <Typography.Text type="secondary">{t('logs.loaded', { count: rows.length })}</Typography.Text>
+            {log.hasNextPage ? (
+              <Button loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+                {t('common.loadMore')}
+              </Button>
+            ) : null}
+            <span />
+          </Flex>
+        </>
+      )}
+    </>
+  )
+}
