@@ -40,3 +40,19 @@ export function CodeTag({ code }: { code: number | null | undefined }) {
     </Tooltip>
   )
 }
+
+/** A status code with, for failures, its meaning beside it (table cells of run logs). */
+export function CodeWithMeaning({ code }: { code: number }) {
+  const describe = useCodeDescription()
+  const meaning = code !== SUCCESS ? describe(code)?.meaning : undefined
+  return (
+    <Flex align="center" gap={4} style={{ minWidth: 0 }}>
+      <CodeTag code={code} />
+      {meaning ? (
+        <Typography.Text type="danger" ellipsis={{ tooltip: meaning }}>
+          {meaning}
+        </Typography.Text>
+      ) : null}
+    </Flex>
+  )
+}

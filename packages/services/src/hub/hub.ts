@@ -516,6 +516,3 @@ function offlineText(code: number) {
 function defaultsWith(l: Partial<Limits> | undefined) {
   return Object.fromEntries(Object.entries(l ?? {}).filter(([, v]) => v !== undefined)) as Partial<Limits>
 }
-
-export const topicsInternal = INTERNAL
-export { parseTopic }

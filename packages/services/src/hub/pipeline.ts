@@ -1,8 +1,6 @@
 import {
-  Codes,
   deviceTopicAccess,
   findProperty,
-  MAX_PROPERTIES_PER_POST,
   numericValue,
   parseAlinkRequest as parseAlink,
   parseTopic,
@@ -131,10 +129,7 @@ export function createPipeline(hub: DeviceHub) {
     const text = m.payload.toString('utf8')
     const parsed = parseTopic(m.topic)
     // a gateway publishing for one of its logged-in sub-devices: the message is the sub-device's
-    if ('productKey' in parsed && parsed.productKey !== s.productKey)
-      m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
-    else if ('deviceName' in parsed && parsed.deviceName !== s.deviceName)
-      m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
+    if ('productKey' in parsed) m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
     hub.metrics.add(Metric.UpMessages, m.s.productKey)
     hub.metrics.add(Metric.UpBytes, m.s.productKey, m.payload.length)
     // 3. the device→cloud message itself
@@ -525,8 +520,6 @@ function messageIdOf(text: string): string | null {
   const m = /"id"\s*:\s*"?(\d{1,20})"?/.exec(text.slice(0, 200))
   return m ? m[1]! : null
 }
-
-export { Codes, MAX_PROPERTIES_PER_POST }
 
 function numericOf(model: ThingModel | undefined, identifier: string, value: unknown): number | null {
   const p = model ? findProperty(model, identifier) : undefined

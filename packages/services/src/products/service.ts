@@ -166,7 +166,7 @@ const listKey = { property: 'properties', event: 'events', service: 'services' }
 export async function upsertFeature(
   db: Db,
   actor: Actor,
-  input: { productKey: string; kind: FeatureKind; feature: Record<string, unknown>; module?: string },
+  input: { productKey: string; kind: FeatureKind; feature: Record<string, unknown> },
   cache?: ProductCache,
 ) {
   const p = await requireProduct(db, input.productKey)

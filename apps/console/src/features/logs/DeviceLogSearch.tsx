@@ -3,6 +3,7 @@
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons'
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
 import { App, Button, Empty, Flex, Select, Table, type TableColumnsType, Tag, Typography } from 'antd'
+import { EllipsisText } from '@/components/EllipsisText'
 import { QueryError } from '@/components/QueryError'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
@@ -123,11 +124,7 @@ export function DeviceLogSearch() {
       title: t('logs.fields.content'),
       dataIndex: 'content',
       ellipsis: { showTitle: false },
-      render: (c: string) => (
-        <Typography.Text className="mono" ellipsis={{ tooltip: c }}>
-          {c}
-        </Typography.Text>
-      ),
+      render: (c: string) => <EllipsisText text={c} />,
     },
   ]
 

@@ -16,7 +16,8 @@ import {
   Typography,
 } from 'antd'
 import { useState } from 'react'
-import { CodeTag, useCodeDescription } from '@/components/CodeTag'
+import { CodeWithMeaning, useCodeDescription } from '@/components/CodeTag'
+import { EllipsisText } from '@/components/EllipsisText'
 import { QueryError } from '@/components/QueryError'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
@@ -150,36 +151,19 @@ export function RunLogSearch() {
       dataIndex: 'operation',
       width: 240,
       ellipsis: { showTitle: false },
-      render: (op: string) => (
-        <Typography.Text className="mono" ellipsis={{ tooltip: op }}>
-          {op}
-        </Typography.Text>
-      ),
+      render: (op: string) => <EllipsisText text={op} />,
     },
     {
       title: t('logs.fields.code'),
       dataIndex: 'code',
       width: 220,
-      render: (c: number) => (
-        <Flex align="center" gap={4} style={{ minWidth: 0 }}>
-          <CodeTag code={c} />
-          {c !== 200 ? (
-            <Typography.Text type="danger" ellipsis={{ tooltip: describe(c)?.meaning }}>
-              {describe(c)?.meaning}
-            </Typography.Text>
-          ) : null}
-        </Flex>
-      ),
+      render: (c: number) => <CodeWithMeaning code={c} />,
     },
     {
       title: t('logs.fields.content'),
       dataIndex: 'content',
       ellipsis: { showTitle: false },
-      render: (c: string) => (
-        <Typography.Text className="mono" type="secondary" ellipsis={{ tooltip: c }}>
-          {c}
-        </Typography.Text>
-      ),
+      render: (c: string) => <EllipsisText text={c} secondary />,
     },
   ]
 

@@ -18,13 +18,15 @@ import {
 import { useState } from 'react'
 import { FormModal } from '@/components/FormModal'
 import { useT } from '@/i18n/I18nProvider'
+import { enUS } from '@/i18n/messages/en-US'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
 import { ZCreateTopicClassInput } from '@/lib/schemas'
 import { withoutEmpty, zodRule } from '@/lib/zodRule'
 import { useTRPC } from '@/trpc/react'
 import { TOPIC_OPERATIONS, type TopicOperation } from './labels'
-import { systemTopicKey } from './systemTopics'
+
+type SystemTopicKey = keyof typeof enUS.topic.systemDescriptions
 
 /** How topics of "any device of the product" write the device's name, as the reference console does. */
 export const DEVICE_NAME_VARIABLE = `\${deviceName}`
@@ -49,10 +51,12 @@ export function OperationText({ operation }: { operation: string }) {
 }
 
 /** A topic's description: system topics in the user's language, custom ones as written. */
-export function TopicDescription({ text }: { text: string | null | undefined }) {
+/** A system topic's role in the user's language (by its stable key); a custom topic's own description as written. */
+export function TopicDescription({ topic }: { topic: { key?: string; description?: string | null } }) {
   const t = useT()
-  const key = systemTopicKey(text)
-  return <>{key ? t(`topic.systemDescriptions.${key}`) : text || '-'}</>
+  const key =
+    topic.key && Object.hasOwn(enUS.topic.systemDescriptions, topic.key) ? (topic.key as SystemTopicKey) : null
+  return <>{key ? t(`topic.systemDescriptions.${key}`) : topic.description || '-'}</>
 }
 
 function CreateTopicClassModal({
@@ -198,7 +202,7 @@ export function TopicClassesTab({
     {
       title: t('common.description'),
       dataIndex: 'description',
-      render: (d: string | null | undefined) => <TopicDescription text={d} />,
+      render: (_: unknown, row: { key?: string; description?: string | null }) => <TopicDescription topic={row} />,
     },
   ]
 

@@ -35,7 +35,7 @@ export function DeviceTopicsTab({ topics }: { topics: TopicRow[] }) {
         {
           title: t('common.description'),
           dataIndex: 'description',
-          render: (d: string | null | undefined) => <TopicDescription text={d} />,
+          render: (_: unknown, row: { key?: string; description?: string | null }) => <TopicDescription topic={row} />,
         },
       ]}
     />

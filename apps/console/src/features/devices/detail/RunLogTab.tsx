@@ -4,7 +4,8 @@ import { useInfiniteQuery } from '@tanstack/react-query'
 import { Button, Empty, Flex, Segmented, Table, type TableColumnsType, Typography } from 'antd'
 import Link from 'next/link'
 import { useState } from 'react'
-import { CodeTag, useCodeDescription } from '@/components/CodeTag'
+import { CodeWithMeaning, useCodeDescription } from '@/components/CodeTag'
+import { EllipsisText } from '@/components/EllipsisText'
 import { QueryError } from '@/components/QueryError'
 import { useT } from '@/i18n/I18nProvider'
 import { formatTimeMs } from '@/lib/format'
@@ -44,36 +45,19 @@ export function RunLogTab({ productKey, deviceName }: { productKey: string; devi
       dataIndex: 'operation',
       width: '32%',
       ellipsis: { showTitle: false },
-      render: (op: string) => (
-        <Typography.Text className="mono" ellipsis={{ tooltip: op }}>
-          {op}
-        </Typography.Text>
-      ),
+      render: (op: string) => <EllipsisText text={op} />,
     },
     {
       title: t('runLog.code'),
       dataIndex: 'code',
       width: 200,
-      render: (c: number) => (
-        <Flex align="center" gap={4}>
-          <CodeTag code={c} />
-          {c !== 200 ? (
-            <Typography.Text type="danger" ellipsis={{ tooltip: describe(c)?.meaning }}>
-              {describe(c)?.meaning}
-            </Typography.Text>
-          ) : null}
-        </Flex>
-      ),
+      render: (c: number) => <CodeWithMeaning code={c} />,
     },
     {
       title: t('runLog.content'),
       dataIndex: 'content',
       ellipsis: { showTitle: false },
-      render: (c: string) => (
-        <Typography.Text className="mono" type="secondary" ellipsis={{ tooltip: c }}>
-          {c}
-        </Typography.Text>
-      ),
+      render: (c: string) => <EllipsisText text={c} secondary />,
     },
   ]
 
