@@ -12,4 +12,4 @@ export {
   PARTITIONED_TABLES,
   type PartitionedTable,
 } from './partitions'
-export { BatchWriter, type Column } from './writers'
+export { BatchWriter, type BatchWriterOptions, type Column } from './writers'

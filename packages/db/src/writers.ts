@@ -18,6 +18,8 @@ export interface BatchWriterOptions {
   onError?: (err: Error, rows: number) => void
   /** rows PostgreSQL rejects for their content (SQLSTATE classes 22, 23): they can never be written */
   onRejected?: (err: Error, rows: unknown[]) => void
+  /** after each successful INSERT (e.g. to wake live tails) */
+  onWritten?: (rows: number) => void
 }
 
 interface Entry<R> {
@@ -127,6 +129,7 @@ export class BatchWriter<R extends { ts: Date }> {
     }
     this.written += batch.length
     for (const e of batch) e.done?.()
+    this.opts.onWritten?.(batch.length)
   }
 
   private async insert(rows: R[]): Promise<void> {

@@ -2,7 +2,7 @@
 
 import type { AppRouter } from '@iotops/api'
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client'
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client'
 import { createTRPCContext } from '@trpc/tanstack-react-query'
 import { type ReactNode, useState } from 'react'
 import superjson from 'superjson'
@@ -53,11 +53,16 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: TRPC_URL,
-          transformer: superjson,
-          headers: () => CSRF_HEADERS,
-          fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+        // subscriptions (live tails) as server-sent events; the browser's EventSource sends the session cookie
+        splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({ url: TRPC_URL, transformer: superjson }),
+          false: httpBatchLink({
+            url: TRPC_URL,
+            transformer: superjson,
+            headers: () => CSRF_HEADERS,
+            fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+          }),
         }),
       ],
     }),

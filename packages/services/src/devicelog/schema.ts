@@ -19,3 +19,14 @@ export const ZDeviceLogSearchInput = z.object({
   limit: z.number().int().min(1).max(500).default(50),
 })
 export type TDeviceLogSearchInput = z.infer<typeof ZDeviceLogSearchInput>
+
+export const ZDeviceLogTailInput = ZDeviceLogSearchInput.omit({
+  from: true,
+  to: true,
+  cursor: true,
+  limit: true,
+}).extend({
+  since: z.coerce.date().optional(),
+  lastEventId: z.string().nullish(),
+})
+export type TDeviceLogTailInput = z.infer<typeof ZDeviceLogTailInput>

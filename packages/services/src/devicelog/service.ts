@@ -1,5 +1,7 @@
-import { BatchWriter, type Db } from '@iotops/db'
-import { DEVICE_LOG_LEVELS, type TDeviceLogSearchInput } from './schema'
+import { BatchWriter, type BatchWriterOptions, type Db } from '@iotops/db'
+import type { DeviceHub } from '../hub/hub'
+import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
+import { DEVICE_LOG_LEVELS, type TDeviceLogSearchInput, type TDeviceLogTailInput } from './schema'
 
 export interface DeviceLogRecord {
   /** when the platform received it (report time) */
@@ -15,7 +17,7 @@ export interface DeviceLogRecord {
   content: string
 }
 
-export function createDeviceLogWriter(db: Db, onError?: (e: Error) => void) {
+export function createDeviceLogWriter(db: Db, opts: BatchWriterOptions = {}) {
   return new BatchWriter<DeviceLogRecord>(
     db.pool,
     'device_log',
@@ -30,7 +32,7 @@ export function createDeviceLogWriter(db: Db, onError?: (e: Error) => void) {
       { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
       { name: 'content', type: 'text[]', get: (r) => r.content },
     ],
-    { onError: (e) => onError?.(e) },
+    opts,
   )
 }
 
@@ -115,4 +117,17 @@ export async function searchDeviceLogs(db: Db, input: TDeviceLogSearchInput) {
   }))
   const last = items[items.length - 1]
   return { items, nextCursor: rows.length > input.limit && last ? `${last.ts.getTime()}:${last.id}` : null }
+}
+
+export type DeviceLogRow = Awaited<ReturnType<typeof searchDeviceLogs>>['items'][number]
+
+/** New device local log entries matching the filter as they are stored, oldest first. */
+export function tailDeviceLogs(db: Db, hub: DeviceHub, input: TDeviceLogTailInput, signal?: AbortSignal) {
+  const { since, lastEventId, ...filter } = input
+  return tailRows<DeviceLogRow>({
+    since: resumeFrom(lastEventId) ?? since ?? new Date(),
+    fetch: async (from) => (await searchDeviceLogs(db, { ...filter, from, to: tailWindowEnd(), limit: 500 })).items,
+    wake: wakeOnWrite(hub, 'device_log'),
+    signal,
+  })
 }

@@ -95,15 +95,20 @@ export class DeviceHub extends EventEmitter {
     broker: Aedes,
   ) {
     super()
+    // one listener per open live tail and per pending device reply
+    this.setMaxListeners(0)
     this.broker = broker
-    this.runLog = createRunLogWriter(
-      opts.db,
-      (e) => opts.log.error({ err: e }, 'run log write failed; retrying'),
-      (e, rows) => opts.log.error({ err: e, rows: rows.length }, 'run log rows rejected by PostgreSQL; not stored'),
-    )
-    this.deviceLogs = createDeviceLogWriter(opts.db, (e) =>
-      opts.log.error({ err: e }, 'device log write failed; retrying'),
-    )
+    // a successful INSERT wakes the live tails of this node (other nodes' tails poll)
+    this.runLog = createRunLogWriter(opts.db, {
+      onError: (e) => opts.log.error({ err: e }, 'run log write failed; retrying'),
+      onRejected: (e, rows) =>
+        opts.log.error({ err: e, rows: rows.length }, 'run log rows rejected by PostgreSQL; not stored'),
+      onWritten: () => this.emit('written', 'run_log'),
+    })
+    this.deviceLogs = createDeviceLogWriter(opts.db, {
+      onError: (e) => opts.log.error({ err: e }, 'device log write failed; retrying'),
+      onWritten: () => this.emit('written', 'device_log'),
+    })
     this.metrics = new MetricCounters(opts.db)
     this.state = createStateStore(opts.db, opts.log)
     this.limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...defaultsWith(opts.limits) })

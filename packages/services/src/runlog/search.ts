@@ -1,5 +1,7 @@
 import type { Db } from '@iotops/db'
 import { z } from 'zod'
+import type { DeviceHub } from '../hub/hub'
+import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
 
 export const ZRunLogSearchInput = z.object({
   productKey: z.string().max(64).optional(),
@@ -19,6 +21,13 @@ export const ZRunLogSearchInput = z.object({
   limit: z.number().int().min(1).max(500).default(50),
 })
 export type TRunLogSearchInput = z.infer<typeof ZRunLogSearchInput>
+
+/** A live tail: the search filters without time range and paging; `lastEventId` resumes after a reconnect. */
+export const ZRunLogTailInput = ZRunLogSearchInput.omit({ from: true, to: true, cursor: true, limit: true }).extend({
+  since: z.coerce.date().optional(),
+  lastEventId: z.string().nullish(),
+})
+export type TRunLogTailInput = z.infer<typeof ZRunLogTailInput>
 
 export interface RunLogRow {
   ts: Date
@@ -78,4 +87,15 @@ export async function searchRunLog(db: Db, input: TRunLogSearchInput) {
   }))
   const last = items[items.length - 1]
   return { items, nextCursor: rows.length > input.limit && last ? `${last.ts.getTime()}:${last.id}` : null }
+}
+
+/** New run-log records matching the filter as they are stored, oldest first. */
+export function tailRunLog(db: Db, hub: DeviceHub, input: TRunLogTailInput, signal?: AbortSignal) {
+  const { since, lastEventId, ...filter } = input
+  return tailRows<RunLogRow>({
+    since: resumeFrom(lastEventId) ?? since ?? new Date(),
+    fetch: async (from) => (await searchRunLog(db, { ...filter, from, to: tailWindowEnd(), limit: 500 })).items,
+    wake: wakeOnWrite(hub, 'run_log'),
+    signal,
+  })
 }

@@ -1,4 +1,4 @@
-import { BatchWriter, type Db } from '@iotops/db'
+import { BatchWriter, type BatchWriterOptions, type Db } from '@iotops/db'
 
 /** Business types of the cloud run log, with the reference platform's English names. */
 export const BizType = {
@@ -32,11 +32,7 @@ export interface RunLogRecord {
   content: string
 }
 
-export function createRunLogWriter(
-  db: Db,
-  onError?: (e: Error) => void,
-  onRejected?: (e: Error, rows: unknown[]) => void,
-) {
+export function createRunLogWriter(db: Db, opts: BatchWriterOptions = {}) {
   return new BatchWriter<RunLogRecord>(
     db.pool,
     'run_log',
@@ -51,7 +47,7 @@ export function createRunLogWriter(
       { name: 'code', type: 'int[]', get: (r) => r.code },
       { name: 'content', type: 'text[]', get: (r) => r.content },
     ],
-    { onError: (e) => onError?.(e), onRejected },
+    opts,
   )
 }
 export type RunLogWriter = ReturnType<typeof createRunLogWriter>

@@ -1,7 +1,8 @@
 'use client'
 
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons'
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
+import { keepPreviousData, skipToken, useInfiniteQuery } from '@tanstack/react-query'
+import { useSubscription } from '@trpc/tanstack-react-query'
 import {
   App,
   Button,
@@ -15,7 +16,7 @@ import {
   type TableColumnsType,
   Typography,
 } from 'antd'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { CodeWithMeaning, useCodeDescription } from '@/components/CodeTag'
 import { EllipsisText } from '@/components/EllipsisText'
 import { QueryError } from '@/components/QueryError'
@@ -23,10 +24,11 @@ import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
 import { downloadText, toCsv } from '@/lib/csv'
 import { formatTimeMs } from '@/lib/format'
+import { useLiveRows } from '@/lib/live'
 import { useTRPC } from '@/trpc/react'
 import { FilterInput } from './FilterInput'
 import { bizTypeLabel, TimeCell } from './labels'
-import { BIZ_TYPES, fileStamp, isBizType, LIVE_MS, LOG_PAGE, useLogQuery } from './query'
+import { BIZ_TYPES, fileStamp, isBizType, LOG_PAGE, useLogQuery } from './query'
 import { RunLogDrawer, type RunLogRow } from './RunLogDrawer'
 import { TimeRangeControl } from './TimeRangeControl'
 
@@ -41,7 +43,9 @@ export function RunLogSearch() {
   const { message } = App.useApp()
   const describe = useCodeDescription()
   const q = useLogQuery()
-  const [live, setLive] = useState(false)
+  // live: records stored from this moment on stream in above the search result (server-sent events)
+  const [liveSince, setLiveSince] = useState<Date | null>(null)
+  const tail = useLiveRows<RunLogRow>()
   const [open, setOpen] = useState<RunLogRow | null>(null)
 
   const statusParam = q.get('status')
@@ -62,9 +66,24 @@ export function RunLogSearch() {
   const log = useInfiniteQuery({
     ...trpc.runLog.search.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
     placeholderData: keepPreviousData,
-    refetchInterval: live ? LIVE_MS : false,
   })
-  const rows = log.data?.pages.flatMap((p) => p.items) ?? []
+  const { from: _from, to: _to, limit: _limit, ...filters } = input
+  useSubscription(
+    trpc.runLog.onTail.subscriptionOptions(liveSince ? { ...filters, since: liveSince } : skipToken, {
+      onData: (e) => tail.add(e.data),
+    }),
+  )
+  const filterKey = JSON.stringify(filters)
+  // a new filter starts the live rows afresh
+  useEffect(() => tail.clear(), [filterKey, tail.clear])
+  const found = log.data?.pages.flatMap((p) => p.items) ?? []
+  const foundIds = new Set(found.map((r) => r.id))
+  const rows = [...tail.rows.filter((r) => !foundIds.has(r.id)), ...found]
+  const setLive = (on: boolean) => {
+    tail.clear()
+    setLiveSince(on ? new Date() : null)
+    if (on) q.refresh()
+  }
 
   const exportRows = (format: 'csv' | 'ndjson') => {
     const name = `runlog_${fileStamp()}`
@@ -225,11 +244,9 @@ export function RunLogSearch() {
           </Flex>
           <Flex gap={8} wrap align="center">
             <Flex gap={6} align="center">
-              <Switch size="small" checked={live} onChange={setLive} aria-label={t('logs.live')} />
+              <Switch size="small" checked={!!liveSince} onChange={setLive} aria-label={t('logs.live')} />
               <Typography.Text>{t('logs.live')}</Typography.Text>
-              {live ? (
-                <Typography.Text type="secondary">{t('logs.liveHint', { seconds: LIVE_MS / 1000 })}</Typography.Text>
-              ) : null}
+              {liveSince ? <Typography.Text type="secondary">{t('logs.liveHint')}</Typography.Text> : null}
             </Flex>
             <Button icon={<ReloadOutlined />} onClick={q.refresh} loading={log.isRefetching && !log.isFetchingNextPage}>
               {t('logs.refresh')}

@@ -4,7 +4,6 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useCallback, useState } from 'react'
 
 export const LOG_PAGE = 50
-export const LIVE_MS = 5_000
 
 export const RANGE_PRESETS = { h1: 3_600_000, d1: 86_400_000, d7: 7 * 86_400_000 } as const
 export type RangePreset = keyof typeof RANGE_PRESETS

@@ -468,7 +468,7 @@ export const enUS = {
     },
     range: { h1: '1 hour', d1: '1 day', d7: '7 days', custom: 'Custom' },
     live: 'Live',
-    liveHint: 'Refreshes every {seconds} s',
+    liveHint: 'New records appear as they are stored',
     refresh: 'Refresh',
     export: 'Export',
     exportCsv: 'Export CSV',

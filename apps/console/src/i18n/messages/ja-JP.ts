@@ -468,7 +468,7 @@ export const jaJP: Messages = {
     },
     range: { h1: '1 時間', d1: '1 日', d7: '7 日', custom: 'カスタム' },
     live: 'ライブ',
-    liveHint: '{seconds} 秒ごとに自動更新',
+    liveHint: '新しいレコードは保存と同時に表示されます',
     refresh: '更新',
     export: 'エクスポート',
     exportCsv: 'CSV をエクスポート',

@@ -464,7 +464,7 @@ export const zhCN: Messages = {
     },
     range: { h1: '1 小时', d1: '1 天', d7: '7 天', custom: '自定义' },
     live: '实时',
-    liveHint: '每 {seconds} 秒自动刷新',
+    liveHint: '新记录存储后立即显示',
     refresh: '刷新',
     export: '导出',
     exportCsv: '导出 CSV',
