@@ -91,3 +91,40 @@ test('[Logs]: the log service finds a refused property post by device, status an
   await expect(rows.first()).toContainText('sensor_drv')
   await expect(rows.filter({ hasText: 'net_mgr' })).toHaveCount(0)
 })
+
+test('[Logs]: live mode streams new run-log records of the filtered device without a refresh', async ({ page }) => {
+  await signIn(page.request)
+  const { productKey } = await trpc<{ productKey: string }>(page.request, 'product.create', {
+    name: uniq('E2E_Live'),
+  })
+  await trpc(page.request, 'product.importTsl', { productKey, tsl: JSON.stringify(SENSOR_TSL) })
+  const deviceName = uniq('live_dev')
+  const { deviceSecret } = await trpc<{ deviceSecret: string }>(page.request, 'device.create', {
+    productKey,
+    deviceName,
+  })
+
+  const rows = page.locator('.ant-table-tbody tr.ant-table-row')
+  await page.goto(`/logs?tab=run&productKey=${productKey}&deviceName=${deviceName}`)
+  await expect(page.getByText('No log rows match these filters').first()).toBeVisible()
+  await page.getByRole('switch', { name: 'Live' }).click()
+  await expect(page.getByText('New records appear as they are stored')).toBeVisible()
+
+  const device = await Device.connect({
+    url: `mqtt://127.0.0.1:${E2E_MQTT_PORT}`,
+    productKey,
+    deviceName,
+    deviceSecret,
+  })
+  try {
+    expect((await device.postProperties({ temperature: 999 })).code).toBe(6306)
+    // the connect and the refused post arrive on their own
+    await expect(rows.filter({ hasText: '6306' }).first()).toBeVisible()
+    await expect(rows.filter({ hasText: 'online' }).first()).toBeVisible()
+  } finally {
+    await device.close()
+  }
+  await expect(rows.filter({ hasText: 'offline' }).first()).toBeVisible()
+  // a record of another device does not show
+  await expect(rows.filter({ hasNotText: deviceName })).toHaveCount(0)
+})
