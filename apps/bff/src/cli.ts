@@ -7,12 +7,14 @@ import { ZCreateApiKeyInput, ZCreateUserInput } from '@iotops/services/schemas'
 import { ZodError } from 'zod'
 import { DEMO_TSL } from './demo'
 import { loadConfig } from './env'
+import { FLEET_USAGE, runFleetCli } from './fleet-cli'
 
 const USAGE = `usage: pnpm iotops <command>
   admin create --email E --password P [--name N]   create an admin user
   apikey create --name N [--role ADMIN|OPERATOR|VIEWER]   create an API key (printed once, on the last line)
   demo seed                                         a demo product with a thing model and 3 devices
-  migrate                                           apply database migrations`
+  migrate                                           apply database migrations
+${FLEET_USAGE}`
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig()
@@ -32,6 +34,9 @@ const CLI_ACTOR = { ...SYSTEM_ACTOR, name: 'cli' }
 
 async function main(argv: string[]) {
   const [cmd, sub, ...rest] = argv
+  if (cmd === 'fleet') {
+    process.exit(await runFleetCli(sub, rest, { config: loadConfig(), withDb, actor: CLI_ACTOR }))
+  }
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { appRouter, type Context, handleOpenApi, SESSION_COOKIE } from '@iotops/api'
 import { createDb, type Db, dropExpiredPartitions, ensurePartitions, migrate, startEmbeddedPostgres } from '@iotops/db'
-import { auth, DeviceHub, ProductCache } from '@iotops/services'
+import { auth, DeviceHub, FleetRuns, ProductCache, SimulatorManager } from '@iotops/services'
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http'
 import pino, { type Logger } from 'pino'
 import { createWebSocketStream, WebSocketServer } from 'ws'
@@ -16,6 +16,8 @@ export interface RunningNode {
   config: Config
   db: Db
   hub: DeviceHub
+  fleet: FleetRuns
+  simulator: SimulatorManager
   log: Logger
   httpPort: number
   mqttPort: number
@@ -87,6 +89,20 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       mqttServer.close()
       await hub.close()
     })
+    const mqttPort = (mqttServer.address() as AddressInfo).port
+    // virtual devices (fleets, the simulator) connect to this node's own listener, like any device
+    const localMqttUrl = `mqtt://${loopbackFor(config.HOST)}:${mqttPort}`
+    const fleet = new FleetRuns({ db, log: log.child({ mod: 'fleet' }), mqttUrl: () => localMqttUrl })
+    stops.push(() => fleet.stopAll())
+    // the device simulator (its virtual devices disconnect in shutdown before the broker closes: stops run in reverse)
+    const simulator = new SimulatorManager({
+      db,
+      hub,
+      log: log.child({ mod: 'simulator' }),
+      nodeId,
+      mqttUrl: () => localMqttUrl,
+    })
+    stops.push(() => simulator.stopAll())
 
     // ── HTTP: console, tRPC, OpenAPI, MQTT over WebSocket ──
     let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null
@@ -102,7 +118,7 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       stops.push(() => app.close())
     }
     const wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) })
-    const deps = { db, hub, products }
+    const deps = { db, hub, products, fleet }
     const server = http.createServer((req, res) => {
       route(req, res).catch((e) => {
         log.error({ err: e, url: req.url }, 'request failed')
@@ -162,6 +178,8 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
         db,
         hub,
         products,
+        fleet,
+        simulator,
         session: { user, token },
         ip: clean(req.socket.remoteAddress) ?? undefined,
         userAgent: req.headers['user-agent'],
@@ -205,10 +223,9 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
     stops.push(async () => clearInterval(timer))
 
     const httpPort = (server.address() as AddressInfo).port
-    const mqttPort = (mqttServer.address() as AddressInfo).port
     log.info({ http: httpPort, mqtt: mqttPort, node: nodeId, cluster: !!cluster }, 'IoT Ops node started')
     // the order stops run in: reverse of pushes → scheduler, HTTP, broker drain, cluster, db, pg
-    return { config, db, hub, log, httpPort, mqttPort, bootstrap, close: cleanup }
+    return { config, db, hub, fleet, simulator, log, httpPort, mqttPort, bootstrap, close: cleanup }
   } catch (e) {
     await cleanup()
     throw e
@@ -243,6 +260,9 @@ function listen(server: net.Server, port: number, host: string) {
     server.listen(port, host, () => resolve())
   })
 }
+
+/** The address this node's own clients dial: loopback when the listener takes every interface. */
+const loopbackFor = (host: string) => (host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host)
 
 const clean = (ip: string | undefined) => (ip ? ip.replace(/^::ffff:/, '') : null)
 

@@ -1,5 +1,13 @@
 import type { Db } from '@iotops/db'
-import { type Actor, AppError, type DeviceHub, type ProductCache, type Role } from '@iotops/services'
+import {
+  type Actor,
+  AppError,
+  type DeviceHub,
+  type FleetRuns,
+  type ProductCache,
+  type Role,
+  type SimulatorManager,
+} from '@iotops/services'
 import { initTRPC, TRPCError } from '@trpc/server'
 import superjson from 'superjson'
 import { ZodError } from 'zod'
@@ -14,6 +22,10 @@ export interface Context {
   db: Db
   hub: DeviceHub
   products: ProductCache
+  /** fleets of virtual devices running on this node */
+  fleet: FleetRuns
+  /** device simulators running on this node (the simulator page) */
+  simulator: SimulatorManager
   session: SessionInfo
   ip: string | undefined
   userAgent: string | undefined

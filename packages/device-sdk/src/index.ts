@@ -1,1 +1,2 @@
 export { type AlinkReply, Device, type DeviceOptions, type PropertySetHandler, type ServiceHandler } from './device'
+export * from './fleet'

@@ -14,3 +14,27 @@ export {
   TSL_NAME_MAX_LENGTH,
   TSL_TEXT_MAX_LENGTH,
 } from '../../../../packages/alink/src/limits'
+// The thing-model validators the server runs (SetDeviceProperty, InvokeThingService): the console checks values
+// with them before sending, so the user gets the same message and code without a round trip (the simulator page
+// also checks event parameters and service replies with them).
+export { findEvent, findProperty, findService, qualifyIdentifier } from '../../../../packages/alink/src/tsl/model'
+export {
+  type DataType,
+  DEFAULT_MODULE_ID,
+  type ScalarDataType,
+  type StructField,
+  type ThingModel,
+  type TslEvent,
+  type TslModule,
+  type TslParam,
+  type TslProperty,
+  type TslService,
+} from '../../../../packages/alink/src/tsl/types'
+export {
+  type TslValidationError,
+  validateEventPost,
+  validatePropertySet,
+  validateServiceInput,
+  validateServiceOutput,
+  validateValue,
+} from '../../../../packages/alink/src/tsl/validate'

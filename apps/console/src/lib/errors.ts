@@ -6,6 +6,8 @@ interface ErrorData {
   httpStatus?: number
   /** present when the server's error formatter flattened a zod error: `{ fieldErrors, formErrors }` */
   zodError?: { fieldErrors?: Record<string, string[] | undefined>; formErrors?: string[] } | null
+  /** the reference platform code behind a domain error (e.g. 9201 device offline, 6306 TSL int check) */
+  alinkCode?: number | null
 }
 
 function errorData(error: unknown): ErrorData | undefined {
@@ -31,6 +33,11 @@ export function errorMessage(error: unknown, fallback: string): string {
 
 export function errorCode(error: unknown): string | undefined {
   return errorData(error)?.code
+}
+
+/** The platform status code of a failed call (9201, 1905, 63xx…), to explain with its meaning; undefined if none. */
+export function errorAlinkCode(error: unknown): number | undefined {
+  return errorData(error)?.alinkCode ?? undefined
 }
 
 /** Puts the server's per-field validation messages on the form's fields; returns true when it could. */

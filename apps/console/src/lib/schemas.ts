@@ -1,5 +1,11 @@
 /** The zod input schemas shared with the API (pure zod, safe in the browser). */
 export {
+  checkStrategy,
+  exampleTslParams,
+  SIMULATOR_LIMITS,
+  type StrategyProblem,
+  type TPushStrategy,
+  type TServiceReply,
   ZAddGroupDevicesInput,
   ZCreateApiKeyInput,
   ZCreateDeviceInput,

@@ -202,7 +202,7 @@ function checkValue(dataType: DataType, value: unknown, path: string): ValueIssu
     case 'text': {
       if (typeof value !== 'string')
         return { code: Codes.TSL_TEXT_INVALID, path, message: `${path} expects text, got ${show(value)}` }
-      const bytes = Buffer.byteLength(value, 'utf8')
+      const bytes = utf8Bytes(value)
       if (bytes > dataType.specs.length) {
         return {
           code: Codes.TSL_TEXT_INVALID,
@@ -225,6 +225,10 @@ function checkValue(dataType: DataType, value: unknown, path: string): ValueIssu
       return checkArray(dataType.specs, value, path)
   }
 }
+
+// TextEncoder, not Buffer: the console runs these validators in the browser before it sends anything.
+const encoder = new TextEncoder()
+const utf8Bytes = (text: string) => encoder.encode(text).length
 
 /** A date value as epoch milliseconds: a decimal string or a non-negative integer. */
 function dateMillis(value: unknown): number | null {

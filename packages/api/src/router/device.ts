@@ -8,6 +8,7 @@ import {
   ZListDevicesInput,
   ZPropertyHistoryInput,
   ZServiceCallsInput,
+  ZSetDesiredInput,
   ZSetDisabledInput,
   ZSetPropertyInput,
   ZSetTagsInput,
@@ -46,6 +47,10 @@ export const deviceRouter = createTRPCRouter({
   setProperty: operatorProcedure
     .input(ZSetPropertyInput)
     .mutation(({ ctx, input }) => downlink.setDeviceProperty(ctx.hub, ctx.actor, input)),
+  /** SetDeviceDesiredProperty: stored (versioned) whatever the device's state; it reads them when it comes online */
+  setDesired: operatorProcedure
+    .input(ZSetDesiredInput)
+    .mutation(({ ctx, input }) => downlink.setDesiredProperty(ctx.hub, ctx.actor, input)),
   invokeService: operatorProcedure
     .input(ZInvokeServiceInput)
     .mutation(({ ctx, input }) => downlink.invokeThingService(ctx.hub, ctx.actor, input)),

@@ -125,7 +125,7 @@ export async function setDeviceProperty(
   if (!v.ok) throw badRequest(v.message, v.code)
   const id = newMessageId()
   hub.metrics.add(Metric.PropertySets, input.productKey)
-  await send(
+  const traceId = await send(
     hub,
     actor,
     { ...input, deviceId: d.id },
@@ -139,7 +139,7 @@ export async function setDeviceProperty(
       api: 'SetDeviceProperty',
     },
   )
-  return { messageId: id }
+  return { messageId: id, traceId }
 }
 
 /**
@@ -194,12 +194,12 @@ export async function invokeThingService(
         })
         throw e
       })
-      return { messageId: id, code: r.code, output: r.data, message: r.message ?? null }
+      return { messageId: id, traceId, code: r.code, output: r.data, message: r.message ?? null }
     } finally {
       w.cancel()
     }
   }
-  await send(
+  const traceId = await send(
     hub,
     actor,
     { ...input, deviceId: d.id },
@@ -213,7 +213,7 @@ export async function invokeThingService(
       api: 'InvokeThingService',
     },
   )
-  return { messageId: id, code: null, output: null, message: null }
+  return { messageId: id, traceId, code: null, output: null, message: null }
 }
 
 /** Raw RRPC (the RRpc API): sends bytes on /rrpc/request/{id}, returns the device's bytes from /rrpc/response/{id}. */
@@ -326,15 +326,16 @@ export async function setDesiredProperty(
       })
     }
   })
+  const traceId = newTraceId()
   await hub.record({
     productKey: input.productKey,
     deviceName: input.deviceName,
-    traceId: newTraceId(),
+    traceId,
     messageId: null,
     bizType: BizType.ApiService,
     operation: 'SetDeviceDesiredProperty',
     code: 200,
     content: logContent({ Params: input.items, caller: actor.name }),
   })
-  return { versions }
+  return { versions, traceId }
 }

@@ -35,6 +35,15 @@ export function prettyContent(content: string): string {
   }
 }
 
+/** The content on one line, JSON text inside JSON unescaped (`{"Content":{"id":"1",…}}`), for narrow log lists. */
+export function compactContent(content: string): string {
+  try {
+    return JSON.stringify(expand(JSON.parse(content)))
+  } catch {
+    return content
+  }
+}
+
 /** A log time to the millisecond, on one line. */
 export function TimeCell({ value }: { value: Date | string | null | undefined }) {
   return (

@@ -1,5 +1,10 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Suspense } from 'react'
+import { OnlineDebug } from '@/features/debug/OnlineDebug'
 
-export default function Page() {
-  return <ComingSoon feature="debug" />
+export default function DebugPage() {
+  return (
+    <Suspense>
+      <OnlineDebug />
+    </Suspense>
+  )
 }

@@ -1,5 +1,10 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Suspense } from 'react'
+import { Simulator } from '@/features/simulator/Simulator'
 
-export default function Page() {
-  return <ComingSoon feature="simulator" />
+export default function SimulatorPage() {
+  return (
+    <Suspense>
+      <Simulator />
+    </Suspense>
+  )
 }

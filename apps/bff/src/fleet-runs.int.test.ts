@@ -1,0 +1,97 @@
+import { ZFleetScenario } from '@iotops/device-sdk/scenario'
+import { fleet } from '@iotops/services'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningNode } from './node'
+import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
+
+let node: RunningNode
+beforeAll(async () => {
+  node = await startTestNode()
+})
+afterAll(() => node?.close())
+
+const base = {
+  count: 6,
+  deviceNamePrefix: 'fr_',
+  intervalMs: 1000,
+  rampUpPerSecond: 50,
+  properties: { temperature: { kind: 'random', min: 10, max: 30, decimals: 0 } },
+}
+/** a scenario document as the API receives it (defaults filled in) */
+const sc = (changes: object = {}) => ZFleetScenario.parse({ ...base, ...changes })
+const scenario = sc()
+
+describe('fleet runs in the node (the simulator page and the API start them)', () => {
+  it('saves a scenario only when it fits the thing model', async () => {
+    const { productKey } = await seedSensorProduct(node, 0)
+    await expect(
+      fleet.saveScenario(node.db, TEST_ACTOR, {
+        name: 'bad',
+        productKey,
+        config: sc({ properties: { pressure: { kind: 'constant', value: 1 } } }),
+      }),
+    ).rejects.toThrow(`the product's thing model has no property "pressure"`)
+    await expect(
+      fleet.saveScenario(node.db, TEST_ACTOR, {
+        name: 'bad',
+        productKey,
+        config: sc({ properties: { power: { kind: 'sine', min: 0, max: 1, periodSeconds: 60 } } }),
+      }),
+    ).rejects.toThrow(/"power" is bool: a sine generator needs int, float or double/)
+    await expect(
+      fleet.saveScenario(node.db, TEST_ACTOR, {
+        name: 'bad',
+        productKey,
+        config: sc({ properties: { temperature: { kind: 'random', min: 0, max: 5 } } }),
+      }),
+    ).rejects.toThrow(/"temperature" is int: set decimals to 0/)
+    const { id } = await fleet.saveScenario(node.db, TEST_ACTOR, { name: 'warm room', productKey, config: scenario })
+    await expect(
+      fleet.saveScenario(node.db, TEST_ACTOR, { name: 'warm room', productKey, config: scenario }),
+    ).rejects.toThrow('a scenario named warm room exists already')
+    expect(await fleet.listScenarios(node.db, { productKey })).toMatchObject([{ id, name: 'warm room', productKey }])
+  })
+
+  it('creates the missing devices, runs them through the pipeline, counts, and takes them offline on stop', async () => {
+    const { productKey } = await seedSensorProduct(node, 0)
+    const { id: scenarioId } = await fleet.saveScenario(node.db, TEST_ACTOR, {
+      name: `run ${productKey}`,
+      productKey,
+      config: scenario,
+    })
+    const { runId, created } = await node.fleet.start(TEST_ACTOR, { productKey, scenarioId })
+    expect(created).toBe(6)
+    await expect(node.fleet.start(TEST_ACTOR, { productKey, scenarioId })).rejects.toThrow(/is running/)
+    const online = await eventually(async () => {
+      const n = await node.db.prisma.device.count({ where: { productKey, status: 'ONLINE' } })
+      return n === 6 && n
+    }, 10_000)
+    expect(online).toBe(6)
+    const run = await eventually(async () => {
+      const r = node.fleet.list(productKey)[0]!
+      return r.stats.repliesOk >= 12 && r
+    }, 10_000)
+    expect(run).toMatchObject({ id: runId, running: true, count: 6, stats: { connected: 6, repliesError: 0 } })
+    const values = await node.db.prisma.$queryRaw<{ v: number }[]>`
+      SELECT (h.value #>> '{}')::float AS v FROM property_history h JOIN device d ON d.id = h.device_id
+      WHERE d.product_key = ${productKey} AND h.identifier = 'temperature'`
+    expect(values.length).toBeGreaterThanOrEqual(12)
+    expect(values.every((r) => r.v >= 10 && r.v <= 30)).toBe(true)
+
+    await node.fleet.stop(runId)
+    expect(node.fleet.list(productKey)[0]).toMatchObject({ running: false, stats: { connected: 0 } })
+    await eventually(async () => (await node.db.prisma.device.count({ where: { productKey, status: 'ONLINE' } })) === 0)
+  })
+
+  it('refuses a fleet whose devices are disabled or online already', async () => {
+    const { productKey } = await seedSensorProduct(node, 0)
+    const first = await fleet.ensureFleetDevices(node.db, TEST_ACTOR, productKey, sc({ count: 2 }))
+    await node.db.prisma.device.update({
+      where: { productKey_deviceName: { productKey, deviceName: first.devices[1]!.deviceName } },
+      data: { disabled: true },
+    })
+    await expect(node.fleet.start(TEST_ACTOR, { productKey, config: sc({ count: 2 }) })).rejects.toThrow(
+      /1 of the fleet's devices are disabled \(fr_00002/,
+    )
+  })
+})
