@@ -1,6 +1,7 @@
 import { ZFleetScenario } from '@iotops/device-sdk/scenario'
 import { fleet } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runFleetCli } from './fleet-cli'
 import type { RunningNode } from './node'
 import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
 
@@ -92,6 +93,47 @@ describe('fleet runs in the node (the simulator page and the API start them)', (
     })
     await expect(node.fleet.start(TEST_ACTOR, { productKey, config: sc({ count: 2 }) })).rejects.toThrow(
       /1 of the fleet's devices are disabled \(fr_00002/,
+    )
+  })
+
+  it('runs headless from the CLI with a saved scenario, and fails the job when replies are errors', async () => {
+    const { productKey } = await seedSensorProduct(node, 0)
+    await fleet.saveScenario(node.db, TEST_ACTOR, {
+      name: `cli ${productKey}`,
+      productKey,
+      config: sc({ count: 3, deviceNamePrefix: 'cli_' }),
+    })
+    const cli = async (...args: string[]) => {
+      const lines: string[] = []
+      const code = await runFleetCli('run', ['--product', productKey, '--duration', '2', ...args], {
+        config: { ...node.config, MQTT_PORT: node.mqttPort },
+        withDb: (fn) => fn(node.db),
+        actor: TEST_ACTOR,
+        out: (l) => lines.push(l),
+        interrupted: new Promise(() => {}),
+      })
+      return { code, text: lines.join('\n') }
+    }
+    const ok = await cli('--scenario-name', `cli ${productKey}`)
+    expect(ok.text).toMatch(/3 devices cli_00001…cli_00003 \(3 created\)/)
+    expect(ok.text).toMatch(/code 200: [1-9]\d*, other: 0/)
+    expect(ok).toMatchObject({ code: 0 })
+    expect(ok.text).toMatch(/\[fleet\] OK$/)
+
+    // values the thing model refuses (6306): the error ratio fails the run
+    // --count overrides the saved count
+    const one = await cli('--scenario-name', `cli ${productKey}`, '--count', '1')
+    expect(one.text).toMatch(/1 devices cli_00001 \(0 created\)/)
+    await fleet.saveScenario(node.db, TEST_ACTOR, {
+      name: `cli bad ${productKey}`,
+      productKey,
+      config: sc({ count: 2, deviceNamePrefix: 'cli_', properties: { temperature: { kind: 'constant', value: 999 } } }),
+    })
+    const failed = await cli('--scenario-name', `cli bad ${productKey}`)
+    expect(failed.code).toBe(1)
+    expect(failed.text).toMatch(/FAILED: error ratio .* is above --max-error-ratio 0.01/)
+    await expect(cli('--scenario-name', 'no such scenario')).rejects.toThrow(
+      'the scenario no such scenario does not exist',
     )
   })
 })
