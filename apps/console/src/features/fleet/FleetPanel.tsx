@@ -207,7 +207,7 @@ function RunCard({ run, onStop, stopping }: { run: Run; onStop: () => void; stop
         <Statistic
           title={t('fleet.stats.repliesError')}
           value={s.repliesError + s.errors.timeouts}
-          valueStyle={s.repliesError + s.errors.timeouts ? { color: '#cf1322' } : undefined}
+          styles={s.repliesError + s.errors.timeouts ? { content: { color: '#cf1322' } } : undefined}
         />
         <Statistic title={t('fleet.stats.sent')} value={s.sentTotal} />
         <Statistic title={t('fleet.stats.latency')} value={s.replyLatencyMs.avg} precision={0} suffix="ms" />

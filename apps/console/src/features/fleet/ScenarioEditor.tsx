@@ -279,7 +279,7 @@ function PropertyTable({
     </Form.Item>
   )
   const numberInput = (i: number, name: keyof PropertyRow, label: string, extra: object = {}) =>
-    field(i, name, <InputNumber aria-label={label} placeholder={label} style={{ width: 96 }} {...extra} />)
+    field(i, name, <InputNumber aria-label={label} prefix={label} style={{ width: 132 }} {...extra} />)
   return (
     <Table
       size="small"
@@ -304,7 +304,9 @@ function PropertyTable({
           width: 170,
           render: (_, p, i) => (
             <>
-              {field(i, 'identifier', <Input hidden />)}
+              <Form.Item name={['props', i, 'identifier']} hidden>
+                <Input />
+              </Form.Item>
               {field(
                 i,
                 'kind',
