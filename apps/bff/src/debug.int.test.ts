@@ -3,42 +3,18 @@ import { Device } from '@iotops/device-sdk'
 import { devices } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
+import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode, TEST_ACTOR } from './testing'
 
 // Online debugging: the procedures the /debug page calls, over HTTP as the console calls them.
 let node: RunningNode
-let cookie: string
+let api: HttpSession
 beforeAll(async () => {
   node = await startTestNode()
-  const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/trpc/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-iotops-csrf': '1' },
-    body: JSON.stringify({ json: { email: 'admin@example.com', password: 'admin-password-1' } }),
-  })
-  cookie = res.headers.get('set-cookie')!.split(';')[0]!
+  api = await signInHttp(node)
 })
 afterAll(() => node?.close())
 
-interface TrpcError {
-  message: string
-  data: { code: string; alinkCode: number | null }
-}
-
-/** A tRPC call as the console makes it (superjson wire format); resolves to the data or the error. */
-async function trpc<T>(
-  proc: string,
-  input: unknown,
-  kind: 'query' | 'mutation' = 'query',
-): Promise<{ data?: T; error?: TrpcError }> {
-  const base = `http://127.0.0.1:${node.httpPort}/api/trpc/${proc}`
-  const headers = { 'content-type': 'application/json', 'x-iotops-csrf': '1', cookie }
-  const res =
-    kind === 'mutation'
-      ? await fetch(base, { method: 'POST', headers, body: JSON.stringify({ json: input }) })
-      : await fetch(`${base}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers })
-  const body = (await res.json()) as { result?: { data: { json: T } }; error?: { json: TrpcError } }
-  return body.error ? { error: body.error.json } : { data: body.result!.data.json }
-}
+const trpc = <T>(proc: string, input: unknown, kind?: 'query' | 'mutation') => api.call<T>(proc, input, kind)
 
 interface Target {
   status: string

@@ -5,20 +5,13 @@ import { devices, downlink, products, SimulatorManager } from '@iotops/services'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
+import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode, TEST_ACTOR } from './testing'
 
 let node: RunningNode
-let base: string
-let cookie: string
+let api: HttpSession
 beforeAll(async () => {
   node = await startTestNode()
-  base = `http://127.0.0.1:${node.httpPort}/api/trpc`
-  const res = await fetch(`${base}/auth.login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-iotops-csrf': '1' },
-    body: JSON.stringify({ json: { email: 'admin@example.com', password: 'admin-password-1' } }),
-  })
-  cookie = res.headers.get('set-cookie')!.split(';')[0]!
+  api = await signInHttp(node)
 })
 afterAll(() => node?.close())
 
@@ -45,48 +38,9 @@ async function runLog(productKey: string, deviceName: string, where = 'true') {
   return rows
 }
 
-async function trpc(proc: string, input: unknown) {
-  const res = await fetch(`${base}/${proc}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-iotops-csrf': '1', cookie },
-    body: JSON.stringify({ json: input }),
-  })
-  const body = (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string } } }
-  if (!res.ok) throw new Error(`${proc}: ${res.status} ${body.error?.json.message}`)
-  return body.result!.data.json
-}
-
-/** Opens the simulator's event stream as the browser's EventSource does (the lease); `close` drops it. */
-function openStream(input: { productKey: string; deviceName: string }) {
-  const events: { id?: string; data: { state: { status: string } | null; entries: { event: string }[] } }[] = []
-  const ac = new AbortController()
-  const opened = fetch(`${base}/simulator.onLog?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-    headers: { accept: 'text/event-stream', cookie },
-    signal: ac.signal,
-  }).then(async (res) => {
-    void (async () => {
-      const decoder = new TextDecoder()
-      let buf = ''
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true })
-          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-            const block = buf.slice(0, i)
-            buf = buf.slice(i + 2)
-            const fields = Object.fromEntries(
-              block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
-            )
-            if (fields.data && !fields.event) events.push({ id: fields.id, data: JSON.parse(fields.data).json })
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })()
-    return res
-  })
-  return { events, opened, close: () => ac.abort() }
-}
+/** Opens the simulator's event stream as the page does (the lease); `close` drops it. */
+const openStream = (input: { productKey: string; deviceName: string }) =>
+  api.subscribe<{ state: { status: string } | null; entries: { event: string }[] }>('simulator.onLog', input)
 
 describe('device simulator', () => {
   it('starts a virtual device with the real credentials: online in the database, logged as the device, idempotent', async () => {
@@ -401,7 +355,7 @@ describe('device simulator', () => {
     const ref = { productKey, deviceName: list[0]!.deviceName }
     const first = openStream(ref)
     expect((await first.opened).status).toBe(200)
-    await trpc('simulator.start', ref)
+    expect((await api.call('simulator.start', ref, 'mutation')).error).toBeUndefined()
     await eventually(async () => first.events.some((e) => e.data.state?.status === 'running'))
     expect(first.events.flatMap((e) => e.data.entries.map((x) => x.event))).toContain('connack')
     await eventually(async () => (await deviceRow(productKey, ref.deviceName)).status === 'ONLINE')

@@ -57,4 +57,95 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`)
 }
 
+/** A tRPC error as the console receives it. */
+export interface TrpcError {
+  message: string
+  data: { code: string; alinkCode: number | null }
+}
+
+/** A signed-in HTTP session with a node, as the console has one. */
+export interface HttpSession {
+  /** the tRPC endpoint, `http://127.0.0.1:<port>/api/trpc` */
+  base: string
+  /** the session cookie, `name=value` */
+  cookie: string
+  /** A tRPC call as the console makes it (superjson wire format, CSRF header); resolves to the data or the error. */
+  call<T = unknown>(proc: string, input: unknown, kind?: 'query' | 'mutation'): Promise<{ data?: T; error?: TrpcError }>
+  /** A tRPC subscription opened as the browser's EventSource does (with the session cookie unless `headers` say otherwise). */
+  subscribe<T = unknown>(proc: string, input: unknown, headers?: Record<string, string>): SseStream<T>
+}
+
+/** An open tRPC subscription: its data events and errors, collected as they arrive. */
+export interface SseStream<T> {
+  events: Array<{ id?: string; data: T }>
+  errors: Array<{ code?: string; message?: string }>
+  /** the response, once the stream is open (or refused) */
+  opened: Promise<Response>
+  /** drops the stream, as closing the page does */
+  close: () => void
+}
+
+/** Signs in over HTTP as the console does (the node's admin by default). */
+export async function signInHttp(
+  node: RunningNode,
+  email = 'admin@example.com',
+  password = 'admin-password-1',
+): Promise<HttpSession> {
+  const base = `http://127.0.0.1:${node.httpPort}/api/trpc`
+  const res = await fetch(`${base}/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-iotops-csrf': '1' },
+    body: JSON.stringify({ json: { email, password } }),
+  })
+  const setCookie = res.headers.get('set-cookie')
+  if (!res.ok || !setCookie) throw new Error(`sign-in as ${email} failed: ${res.status}`)
+  const cookie = setCookie.split(';')[0]!
+  async function call<T>(proc: string, input: unknown, kind: 'query' | 'mutation' = 'query') {
+    const headers = { 'content-type': 'application/json', 'x-iotops-csrf': '1', cookie }
+    const r =
+      kind === 'mutation'
+        ? await fetch(`${base}/${proc}`, { method: 'POST', headers, body: JSON.stringify({ json: input }) })
+        : await fetch(`${base}/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers })
+    const body = (await r.json()) as { result?: { data: { json: T } }; error?: { json: TrpcError } }
+    return body.error ? { error: body.error.json } : { data: body.result!.data.json }
+  }
+  function subscribe<T>(proc: string, input: unknown, headers: Record<string, string> = { cookie }): SseStream<T> {
+    const events: SseStream<T>['events'] = []
+    const errors: SseStream<T>['errors'] = []
+    const ac = new AbortController()
+    const opened = fetch(`${base}/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: ac.signal,
+    }).then(async (res) => {
+      if (!res.ok || !res.body) return res
+      void (async () => {
+        const decoder = new TextDecoder()
+        let buf = ''
+        try {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            buf += decoder.decode(chunk, { stream: true })
+            for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+              const block = buf.slice(0, i)
+              buf = buf.slice(i + 2)
+              const fields = Object.fromEntries(
+                block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+              )
+              if (fields.data && !fields.event) events.push({ id: fields.id, data: JSON.parse(fields.data).json })
+              if (fields.event === 'serialized-error') {
+                const e = JSON.parse(fields.data ?? '{}').json
+                errors.push({ code: e?.data?.code, message: e?.message })
+              }
+            }
+          }
+        } catch {
+          // aborted
+        }
+      })()
+      return res
+    })
+    return { events, errors, opened, close: () => ac.abort() }
+  }
+  return { base, cookie, call, subscribe }
+}
+
 export { SENSOR_TSL }

@@ -15,7 +15,8 @@ const ANTD_LOCALES = { 'en-US': enUSAntd, 'zh-CN': zhCNAntd, 'ja-JP': jaJPAntd }
 function AntdConfig({ children }: { children: ReactNode }) {
   const { locale } = useI18n()
   return (
-    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={theme}>
+    // no space inserted between two CJK characters of a button's label ("获取", not "获 取")
+    <ConfigProvider locale={ANTD_LOCALES[locale]} theme={theme} button={{ autoInsertSpace: false }}>
       <App>{children}</App>
     </ConfigProvider>
   )

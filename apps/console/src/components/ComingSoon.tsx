@@ -5,16 +5,7 @@ import Link from 'next/link'
 import { useT } from '@/i18n/I18nProvider'
 import { PageHeader } from './PageHeader'
 
-export type UpcomingFeature =
-  | 'monitoring'
-  | 'dashboard'
-  | 'debug'
-  | 'simulator'
-  | 'logs'
-  | 'ota'
-  | 'remoteConfig'
-  | 'alerts'
-  | 'tunnels'
+export type UpcomingFeature = 'monitoring' | 'dashboard' | 'ota' | 'remoteConfig' | 'alerts' | 'tunnels'
 
 /** The honest page of a feature that this version does not have yet: its name and what it will do. */
 export function ComingSoon({ feature }: { feature: UpcomingFeature }) {

@@ -24,3 +24,8 @@ export function StatusBadge({ status, disabled }: { status: string; disabled?: b
   const s = deviceStatus(status, disabled)
   return <Badge status={BADGE[s]} text={t(`device.status.${s}`)} />
 }
+
+/** A device's state as its coloured dot only, where the state's name would crowd a row (a device picker's options). */
+export function StatusDot({ status }: { status: string }) {
+  return <Badge status={BADGE[deviceStatus(status)]} />
+}

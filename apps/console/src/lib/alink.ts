@@ -14,10 +14,10 @@ export {
   TSL_NAME_MAX_LENGTH,
   TSL_TEXT_MAX_LENGTH,
 } from '../../../../packages/alink/src/limits'
-// The thing-model validators the server runs (SetDeviceProperty, InvokeThingService): the console checks values
-// with them before sending, so the user gets the same message and code without a round trip (the simulator page
-// also checks event parameters and service replies with them).
-export { findEvent, findProperty, findService, qualifyIdentifier } from '../../../../packages/alink/src/tsl/model'
+// Example values that pass the thing model's checks: what a service call, an event report or a service reply
+// starts from.
+export { exampleTslParams, exampleTslValue } from '../../../../packages/alink/src/tsl/examples'
+export { qualifyIdentifier } from '../../../../packages/alink/src/tsl/model'
 export {
   type DataType,
   DEFAULT_MODULE_ID,
@@ -30,11 +30,14 @@ export {
   type TslProperty,
   type TslService,
 } from '../../../../packages/alink/src/tsl/types'
+// The thing-model validators the server runs (SetDeviceProperty, InvokeThingService, property and event posts,
+// service replies): the console checks values with them before sending, so the user gets the same message and code
+// without a round trip.
 export {
   type TslValidationError,
   validateEventPost,
+  validatePropertyPost,
   validatePropertySet,
   validateServiceInput,
   validateServiceOutput,
-  validateValue,
 } from '../../../../packages/alink/src/tsl/validate'

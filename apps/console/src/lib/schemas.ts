@@ -1,7 +1,6 @@
 /** The zod input schemas shared with the API (pure zod, safe in the browser). */
 export {
   checkStrategy,
-  exampleTslParams,
   SIMULATOR_LIMITS,
   type StrategyProblem,
   type TPushStrategy,

@@ -1,3 +1,4 @@
+export { exampleTslParams, exampleTslValue } from './examples'
 export {
   exportDataType,
   exportTsl,

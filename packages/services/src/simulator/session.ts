@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import {
   Codes,
   deviceTopicAccess,
+  exampleTslParams,
   findService,
   parseTopic,
   type ThingModel,
@@ -17,7 +18,6 @@ import type { Logger } from 'pino'
 import { AppError, badRequest } from '../errors'
 import type { DeviceHub } from '../hub/hub'
 import { BizType } from '../runlog/writer'
-import { exampleTslParams } from './examples'
 import { payloadText, SimLog, type SimLogEntry } from './log'
 import { SIMULATOR_LIMITS, type TPushStrategy, type TServiceReply } from './schema'
 import { checkStrategy, nextSlot, type PushPlan, slotTime } from './strategy'

@@ -1,6 +1,5 @@
 import { SIMULATOR_MAX_DURATION_MS, SIMULATOR_MIN_INTERVAL_MS } from '@iotops/alink'
 import { describe, expect, it } from 'vitest'
-import { exampleTslParams } from './examples'
 import { SIMULATOR_LIMITS, ZPushStrategy, ZServiceReply } from './schema'
 import { checkStrategy, nextSlot, type PushPlan, slotTime } from './strategy'
 
@@ -122,23 +121,5 @@ describe('input schemas', () => {
     expect(ZPushStrategy.safeParse({ mode: 'once' }).success).toBe(false)
     expect(ZServiceReply.safeParse({ mode: 'error', code: 200, message: 'x' }).success).toBe(false)
     expect(ZServiceReply.safeParse({ mode: 'error', code: 460, message: 'busy' }).success).toBe(true)
-  })
-  it('builds example parameters that pass the thing model', () => {
-    expect(
-      exampleTslParams(
-        [
-          { identifier: 'level', name: 'Level', dataType: { type: 'int', specs: { min: 1, max: 10 } } },
-          { identifier: 'mode', name: 'Mode', dataType: { type: 'enum', specs: { '2': 'eco', '3': 'max' } } },
-          { identifier: 'on', name: 'On', dataType: { type: 'bool', specs: { '0': 'off', '1': 'on' } } },
-          { identifier: 'at', name: 'At', dataType: { type: 'date' } },
-          {
-            identifier: 'pos',
-            name: 'Pos',
-            dataType: { type: 'array', specs: { size: 4, item: { type: 'double', specs: { min: -1, max: 1 } } } },
-          },
-        ],
-        NOW,
-      ),
-    ).toEqual({ level: 1, mode: 2, on: 0, at: String(NOW), pos: [0] })
   })
 })

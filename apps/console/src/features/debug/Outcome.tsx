@@ -5,9 +5,9 @@ import { Flex, Typography } from 'antd'
 import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { CodeTag, useCodeDescription } from '@/components/CodeTag'
+import type { ValueProblem } from '@/features/thing-values/values'
 import { useT } from '@/i18n/I18nProvider'
 import { errorAlinkCode, errorMessage } from '@/lib/errors'
-import type { ValueProblem } from './values'
 
 /** What an action on the debugging page came to, shown next to it. */
 export type Outcome =
@@ -24,7 +24,7 @@ export function useProblemOutcome() {
   const t = useT()
   return (p: ValueProblem): Outcome =>
     p.kind === 'json'
-      ? { kind: 'error', detail: t('debug.jsonInvalid', { message: p.message }) }
+      ? { kind: 'error', detail: t('thingValue.jsonInvalid', { message: p.message }) }
       : { kind: 'error', code: p.code, detail: p.message }
 }
 

@@ -8,14 +8,14 @@ import { TimeText } from '@/components/TimeText'
 import { displayValue } from '@/features/devices/detail/PropertyGrid'
 import { DataTypeSummary } from '@/features/products/thing-model/DataTypeSummary'
 import type { TslDataType } from '@/features/products/thing-model/tsl'
+import { ModuleSelect } from '@/features/thing-values/ModuleSelect'
+import { ValueInput } from '@/features/thing-values/ValueInput'
+import { buildPropertyItems, type Draft, isFilled, toDraft } from '@/features/thing-values/values'
 import { useT } from '@/i18n/I18nProvider'
 import { type DataType, qualifyIdentifier, type ThingModel, type TslProperty } from '@/lib/alink'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
-import { ModuleSelect } from './ModuleSelect'
 import { errorOutcome, type Outcome, OutcomeText, useProblemOutcome } from './Outcome'
-import { ValueInput } from './ValueInput'
-import { buildPropertyItems, type Draft, isFilled, toDraft } from './values'
 
 type Target = RouterOutputs['debug']['target']
 type Reported = RouterOutputs['debug']['properties']['items'][number]
@@ -107,6 +107,7 @@ export function PropertyDebug({
     }
     const built = buildPropertyItems(
       model,
+      'set',
       chosen.map((r) => ({ identifier: r.identifier, dataType: r.dataType, draft: drafts[r.identifier] })),
     )
     const ids = chosen.map((r) => r.identifier)
@@ -215,14 +216,17 @@ export function PropertyDebug({
 
   return (
     <Flex vertical gap={8}>
-      <ModuleSelect
-        modules={model.modules}
-        value={module.identifier}
-        onChange={(id) => {
-          setModuleId(id)
-          setBatchOutcome(null)
-        }}
-      />
+      <Flex gap={8} align="center">
+        <Typography.Text>{t('debug.module')}</Typography.Text>
+        <ModuleSelect
+          modules={model.modules}
+          value={module.identifier}
+          onChange={(id) => {
+            setModuleId(id)
+            setBatchOutcome(null)
+          }}
+        />
+      </Flex>
       {rows.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('debug.property.noProperties')} />
       ) : (

@@ -6,13 +6,13 @@ import Link from 'next/link'
 import { useState } from 'react'
 import { CodeTag, useCodeDescription } from '@/components/CodeTag'
 import { deviceHref } from '@/features/devices/links'
+import { useModuleLabel } from '@/features/thing-values/ModuleSelect'
+import { checkServiceInput, exampleJson, modulesWith } from '@/features/thing-values/values'
 import { useT } from '@/i18n/I18nProvider'
 import { qualifyIdentifier, type ThingModel, type TslService } from '@/lib/alink'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
-import { useModuleLabel } from './ModuleSelect'
 import { errorOutcome, type Outcome, OutcomeText, traceHref, useProblemOutcome } from './Outcome'
-import { checkServiceInput, exampleServiceInput } from './values'
 
 type Target = RouterOutputs['debug']['target']
 type Invoked = RouterOutputs['device']['invokeService']
@@ -49,7 +49,7 @@ export function ServiceDebug({ target, sendBlock }: { target: Target; sendBlock:
   const all = choices(model)
   const [qualified, setQualified] = useState<string | undefined>(all[0]?.qualified)
   const chosen = all.find((c) => c.qualified === qualified)
-  const [text, setText] = useState(() => (chosen ? exampleServiceInput(chosen.service.inputData) : '{}'))
+  const [text, setText] = useState(() => (chosen ? exampleJson(chosen.service.inputData) : '{}'))
   const [timeoutS, setTimeoutS] = useState(DEFAULT_TIMEOUT_S)
   const [problem, setProblem] = useState<Outcome | null>(null)
   const [result, setResult] = useState<Invoked | null>(null)
@@ -58,7 +58,7 @@ export function ServiceDebug({ target, sendBlock }: { target: Target; sendBlock:
   const choose = (q: string) => {
     setQualified(q)
     const c = all.find((x) => x.qualified === q)
-    setText(c ? exampleServiceInput(c.service.inputData) : '{}')
+    setText(c ? exampleJson(c.service.inputData) : '{}')
     setProblem(null)
     setResult(null)
   }
@@ -77,7 +77,7 @@ export function ServiceDebug({ target, sendBlock }: { target: Target; sendBlock:
         productKey: target.productKey,
         deviceName: target.deviceName,
         identifier: chosen.qualified,
-        args: checked.args,
+        args: checked.params,
         ...(chosen.service.callType === 'sync' ? { timeoutMs: timeoutS * 1000 } : {}),
       })
       setResult(r)
@@ -90,16 +90,14 @@ export function ServiceDebug({ target, sendBlock }: { target: Target; sendBlock:
     return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('debug.service.noServices')} />
 
   const sync = chosen?.service.callType === 'sync'
-  const options = model.modules
-    .filter((m) => m.services.length > 0)
-    .map((m) => ({
-      label: moduleLabel(m),
-      title: moduleLabel(m),
-      options: m.services.map((s) => ({
-        value: qualifyIdentifier(m.identifier, s.identifier),
-        label: `${s.name} (${s.identifier})`,
-      })),
-    }))
+  const options = modulesWith(model, 'services').map((m) => ({
+    label: moduleLabel(m),
+    title: moduleLabel(m),
+    options: m.services.map((s) => ({
+      value: qualifyIdentifier(m.identifier, s.identifier),
+      label: `${s.name} (${s.identifier})`,
+    })),
+  }))
 
   return (
     <Flex vertical gap={12}>

@@ -9,13 +9,14 @@ import { formatTimeMs } from '@/lib/format'
 import { SIMULATOR_LIMITS } from '@/lib/schemas'
 import { useTRPC } from '@/trpc/react'
 import { type DeviceRef, type LogRow, type SimState, type SimTarget, useShowError } from './useSimulator'
-import { hasWildcard } from './values'
 
 type TopicClass = SimTarget['topicClasses'][number]
 
 const canPublish = (c: TopicClass) => c.operation === 'PUB' || c.operation === 'ALL'
 const canSubscribe = (c: TopicClass) => c.operation === 'SUB' || c.operation === 'ALL'
 const payloadBytes = (s: string) => new TextEncoder().encode(s).length
+/** Whether a topic still has wildcard levels the user must replace with names before publishing. */
+const hasWildcard = (topic: string) => topic.split('/').some((l) => l === '+' || l === '#')
 
 /** A topic class of the product, as this device's topic; wildcard levels are filled in when a concrete topic is needed. */
 function TopicPicker({
@@ -88,25 +89,46 @@ function NoTopicClasses({ productKey, what }: { productKey: string; what: 'publi
   )
 }
 
-interface MessageForm {
+interface MessageValues {
   topic?: string
   payload?: string
   qos: 0 | 1
 }
 
-/** Topic, payload and QoS of a custom-topic message, checked before sending. */
-function MessageFields({
-  classes,
+const deviceOf = (target: SimTarget): DeviceRef => ({ productKey: target.productKey, deviceName: target.deviceName })
+
+/**
+ * A custom-topic message — topic, payload and QoS, checked before sending — and its send and reset buttons; `what`
+ * topics it may use (none: a link to define topic classes).
+ */
+function MessageForm({
+  target,
+  what,
   disabled,
-  concrete,
+  sending,
+  sendText,
+  hint,
+  onSend,
 }: {
-  classes: TopicClass[]
+  target: SimTarget
+  what: 'publish' | 'subscribe'
   disabled: boolean
-  concrete: boolean
+  sending: boolean
+  sendText: string
+  hint?: string
+  onSend: (message: { topic: string; payload: string; qos: 0 | 1 }) => void
 }) {
   const t = useT()
+  const [form] = Form.useForm<MessageValues>()
+  const classes = target.topicClasses.filter(what === 'publish' ? canPublish : canSubscribe)
+  if (!classes.length) return <NoTopicClasses productKey={target.productKey} what={what} />
   return (
-    <>
+    <Form<MessageValues>
+      form={form}
+      layout="vertical"
+      initialValues={{ qos: 0, payload: '' }}
+      onFinish={(v) => onSend({ topic: v.topic!, payload: v.payload ?? '', qos: v.qos })}
+    >
       <Form.Item
         name="topic"
         label={t('simulator.topic.topic')}
@@ -114,12 +136,12 @@ function MessageFields({
           { required: true, message: t('simulator.topic.required') },
           {
             validator: async (_r, v: string | undefined) => {
-              if (concrete && v && hasWildcard(v)) throw new Error(t('simulator.topic.wildcard'))
+              if (v && hasWildcard(v)) throw new Error(t('simulator.topic.wildcard'))
             },
           },
         ]}
       >
-        <TopicPicker classes={classes} concrete={concrete} disabled={disabled} />
+        <TopicPicker classes={classes} concrete disabled={disabled} />
       </Form.Item>
       <Form.Item
         name="payload"
@@ -149,7 +171,18 @@ function MessageFields({
           ]}
         />
       </Form.Item>
-    </>
+      {hint ? (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+          {hint}
+        </Typography.Paragraph>
+      ) : null}
+      <Flex gap={8}>
+        <Button type="primary" htmlType="submit" disabled={disabled} loading={sending}>
+          {sendText}
+        </Button>
+        <Button onClick={() => form.resetFields()}>{t('simulator.reset')}</Button>
+      </Flex>
+    </Form>
   )
 }
 
@@ -159,31 +192,21 @@ export function DevicePublishForm({ target, disabled }: { target: SimTarget; dis
   const trpc = useTRPC()
   const { message } = App.useApp()
   const showError = useShowError()
-  const [form] = Form.useForm<MessageForm>()
-  const classes = target.topicClasses.filter(canPublish)
   const publish = useMutation(
     trpc.simulator.devicePublish.mutationOptions({
       onSuccess: () => message.success(t('simulator.topic.published')),
       onError: showError,
     }),
   )
-  if (!classes.length) return <NoTopicClasses productKey={target.productKey} what="publish" />
-  const device: DeviceRef = { productKey: target.productKey, deviceName: target.deviceName }
   return (
-    <Form<MessageForm>
-      form={form}
-      layout="vertical"
-      initialValues={{ qos: 0, payload: '' }}
-      onFinish={(v) => publish.mutate({ ...device, topic: v.topic!, payload: v.payload ?? '', qos: v.qos })}
-    >
-      <MessageFields classes={classes} disabled={disabled} concrete />
-      <Flex gap={8}>
-        <Button type="primary" htmlType="submit" disabled={disabled} loading={publish.isPending}>
-          {t('simulator.topic.publish')}
-        </Button>
-        <Button onClick={() => form.resetFields()}>{t('simulator.reset')}</Button>
-      </Flex>
-    </Form>
+    <MessageForm
+      target={target}
+      what="publish"
+      disabled={disabled}
+      sending={publish.isPending}
+      sendText={t('simulator.topic.publish')}
+      onSend={(m) => publish.mutate({ ...deviceOf(target), ...m })}
+    />
   )
 }
 
@@ -203,7 +226,7 @@ export function DeviceSubscribeForm({
   const showError = useShowError()
   const [topic, setTopic] = useState<string | undefined>()
   const classes = target.topicClasses.filter(canSubscribe)
-  const device: DeviceRef = { productKey: target.productKey, deviceName: target.deviceName }
+  const device = deviceOf(target)
   const subscribe = useMutation(
     trpc.simulator.deviceSubscribe.mutationOptions({
       onSuccess: () => message.success(t('simulator.topic.subscribed')),
@@ -262,34 +285,22 @@ export function CloudPubForm({ target, disabled }: { target: SimTarget; disabled
   const trpc = useTRPC()
   const { message } = App.useApp()
   const showError = useShowError()
-  const [form] = Form.useForm<MessageForm>()
-  const classes = target.topicClasses.filter(canSubscribe)
   const pub = useMutation(
     trpc.simulator.cloudPub.mutationOptions({
       onSuccess: () => message.success(t('simulator.topic.sent')),
       onError: showError,
     }),
   )
-  if (!classes.length) return <NoTopicClasses productKey={target.productKey} what="subscribe" />
-  const device: DeviceRef = { productKey: target.productKey, deviceName: target.deviceName }
   return (
-    <Form<MessageForm>
-      form={form}
-      layout="vertical"
-      initialValues={{ qos: 0, payload: '' }}
-      onFinish={(v) => pub.mutate({ ...device, topic: v.topic!, payload: v.payload ?? '', qos: v.qos })}
-    >
-      <MessageFields classes={classes} disabled={disabled} concrete />
-      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-        {t('simulator.topic.mustSubscribe')}
-      </Typography.Paragraph>
-      <Flex gap={8}>
-        <Button type="primary" htmlType="submit" disabled={disabled} loading={pub.isPending}>
-          {t('simulator.send')}
-        </Button>
-        <Button onClick={() => form.resetFields()}>{t('simulator.reset')}</Button>
-      </Flex>
-    </Form>
+    <MessageForm
+      target={target}
+      what="subscribe"
+      disabled={disabled}
+      sending={pub.isPending}
+      sendText={t('simulator.send')}
+      hint={t('simulator.topic.mustSubscribe')}
+      onSend={(m) => pub.mutate({ ...deviceOf(target), ...m })}
+    />
   )
 }
 

@@ -2,13 +2,11 @@
 
 import { useMutation } from '@tanstack/react-query'
 import {
-  Alert,
   App,
   Button,
   Card,
   Col,
   Descriptions,
-  Divider,
   Empty,
   Flex,
   Form,
@@ -16,165 +14,101 @@ import {
   InputNumber,
   Radio,
   Row,
-  Select,
-  Tabs,
   Tag,
   Typography,
 } from 'antd'
-import { useMemo, useState } from 'react'
+import { useState } from 'react'
 import { CodeTag } from '@/components/CodeTag'
 import { JsonText } from '@/components/JsonText'
+import {
+  checkServiceInput,
+  checkServiceOutput,
+  exampleJson,
+  prettyJson,
+  type ValueProblem,
+} from '@/features/thing-values/values'
 import { useT } from '@/i18n/I18nProvider'
-import { DEFAULT_MODULE_ID, qualifyIdentifier, type TslService, validateServiceInput } from '@/lib/alink'
-import { useCanWrite } from '@/lib/auth'
-import { exampleTslParams, type TServiceReply } from '@/lib/schemas'
+import { qualifyIdentifier, type TslService } from '@/lib/alink'
 import { useTRPC } from '@/trpc/react'
 import { CloudPubForm, ReceivedMessages } from './CustomTopics'
-import { ModuleSelect, PropertyFields, useProblemText } from './fields'
-import { type DeviceRef, type LogRow, type SimState, type SimTarget, useShowError } from './useSimulator'
 import {
-  buildItems,
-  checkServiceOutput,
-  type Draft,
-  modulesWith,
-  prettyJson,
-  toDraft,
-  type ValueProblem,
-} from './values'
-
-interface PanelProps {
-  target: SimTarget
-  state: SimState | null
-  running: boolean
-  rows: LogRow[]
-}
+  DirectionTabs,
+  FeatureBar,
+  JsonParamsField,
+  PropertyForm,
+  type TabProps,
+  useFeatureChoice,
+  useJsonParams,
+  useProblemText,
+  usePropertyForm,
+  useTabProps,
+} from './fields'
+import { type LogRow, type SimState, type SimTarget, useShowError } from './useSimulator'
 
 /**
  * 下行指令调试: what reaches the virtual device from the cloud — custom topic messages, property get/set, service
  * calls — sent through the platform's own downlink (the same as the API and online debugging), and how the
  * simulator answers them.
  */
-export function DownstreamPanel({ target, state, running, rows }: PanelProps) {
-  const t = useT()
-  const writable = useCanWrite()
-  const device = { productKey: target.productKey, deviceName: target.deviceName }
-  const disabled = !running || !writable
-  return (
-    <>
-      {!running ? (
-        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('simulator.startFirst')} />
-      ) : null}
-      <Tabs
-        size="small"
-        type="card"
-        defaultActiveKey="property"
-        items={[
-          {
-            key: 'topic',
-            label: t('simulator.tabs.customTopic'),
-            children: (
-              <Flex vertical gap={8}>
-                <Typography.Title level={5} style={{ marginTop: 0 }}>
-                  {t('simulator.topic.receivedTitle')}
-                </Typography.Title>
-                <ReceivedMessages target={target} rows={rows} />
-                <Divider style={{ margin: '12px 0' }} />
-                <Typography.Title level={5} style={{ marginTop: 0 }}>
-                  {t('simulator.topic.cloudTitle')}
-                </Typography.Title>
-                <CloudPubForm target={target} disabled={disabled} />
-              </Flex>
-            ),
-          },
-          {
-            key: 'property',
-            label: t('simulator.tabs.propertyDebug'),
-            children: <PropertyDebug target={target} state={state} device={device} disabled={disabled} />,
-          },
-          {
-            key: 'service',
-            label: t('simulator.tabs.service'),
-            children: <ServiceDebug target={target} state={state} device={device} disabled={disabled} />,
-          },
-        ]}
-      />
-    </>
-  )
-}
-
-interface DebugProps {
+export function DownstreamPanel({
+  target,
+  state,
+  running,
+  rows,
+}: {
   target: SimTarget
   state: SimState | null
-  device: DeviceRef
-  disabled: boolean
+  running: boolean
+  rows: LogRow[]
+}) {
+  const t = useT()
+  const tab = useTabProps(target, state, running)
+  return (
+    <DirectionTabs
+      running={running}
+      topicSections={[
+        { title: t('simulator.topic.receivedTitle'), content: <ReceivedMessages target={target} rows={rows} /> },
+        { title: t('simulator.topic.cloudTitle'), content: <CloudPubForm target={target} disabled={tab.disabled} /> },
+      ]}
+      items={[
+        { key: 'property', label: t('simulator.tabs.propertyDebug'), children: <PropertyDebug {...tab} /> },
+        { key: 'service', label: t('simulator.tabs.service'), children: <ServiceDebug {...tab} /> },
+      ]}
+    />
+  )
 }
 
 /**
  * 属性调试: "Get" shows the values the virtual device holds (empty when it has none); "Set" sends a property set
  * (SetDeviceProperty) for the filled read-write properties — the simulator applies, answers and reports them back.
  */
-function PropertyDebug({ target, state, device, disabled }: DebugProps) {
+function PropertyDebug({ target, state, device, disabled }: TabProps) {
   const t = useT()
   const trpc = useTRPC()
   const { message } = App.useApp()
   const showError = useShowError()
-  const model = target.thingModel
-  const modules = useMemo(() => modulesWith(model, 'properties'), [model])
-  const [moduleId, setModuleId] = useState(modules[0]?.identifier ?? DEFAULT_MODULE_ID)
-  const module = modules.find((m) => m.identifier === moduleId) ?? modules[0]
-  const [form] = Form.useForm<{ v: Record<string, Draft> }>()
-  const [problems, setProblems] = useState<Record<string, ValueProblem>>({})
+  const fields = usePropertyForm(target, state)
   const set = useMutation(
     trpc.device.setProperty.mutationOptions({
       onSuccess: () => message.success(t('simulator.down.setSent')),
       onError: showError,
     }),
   )
+  const module = fields.module
   if (!module) return <Empty description={t('simulator.noProperties')} />
   const writableProps = module.properties.filter((p) => p.accessMode === 'rw')
 
   const get = () => {
-    const v: Record<string, Draft> = {}
-    for (const p of module.properties) {
-      const q = qualifyIdentifier(module.identifier, p.identifier)
-      v[q] = toDraft(p.dataType, state?.properties[q]?.value)
-    }
-    form.setFieldsValue({ v })
-    setProblems({})
+    fields.fillCurrent(module)
     message.info(t('simulator.down.got'))
   }
   const submit = () => {
-    const values = (form.getFieldValue('v') ?? {}) as Record<string, Draft>
-    const built = buildItems(
-      writableProps.map((p) => {
-        const q = qualifyIdentifier(module.identifier, p.identifier)
-        return { identifier: q, dataType: p.dataType, draft: values[q] }
-      }),
-    )
-    if (!built.ok) {
-      setProblems(built.problems)
-      return
-    }
-    setProblems({})
-    if (Object.keys(built.items).length === 0) {
-      message.warning(t('simulator.fillOneWritable'))
-      return
-    }
-    set.mutate({ ...device, items: built.items })
+    const items = fields.checkedItems(module, writableProps, 'set', t('simulator.fillOneWritable'))
+    if (items) set.mutate({ ...device, items })
   }
 
   return (
-    <Form form={form} layout="vertical" onValuesChange={() => Object.keys(problems).length && setProblems({})}>
-      <Flex gap={8} align="center" style={{ marginBottom: 12 }}>
-        <Typography.Text>{t('simulator.module')}</Typography.Text>
-        <ModuleSelect modules={modules} value={module.identifier} onChange={setModuleId} />
-      </Flex>
-      <PropertyFields
-        module={module}
-        problems={problems}
-        disabled={disabled}
-        isDisabled={(p) => p.accessMode !== 'rw'}
-      />
+    <PropertyForm fields={fields} module={module} disabled={disabled} isDisabled={(p) => p.accessMode !== 'rw'}>
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
         {t('simulator.down.propertyHint')}
       </Typography.Paragraph>
@@ -186,140 +120,66 @@ function PropertyDebug({ target, state, device, disabled }: DebugProps) {
           {t('simulator.down.set')}
         </Button>
       </Flex>
-    </Form>
+    </PropertyForm>
   )
 }
 
 /** 服务调用: call a service of the virtual device, and choose what the simulator answers each service with. */
-function ServiceDebug({ target, state, device, disabled }: DebugProps) {
+function ServiceDebug(tab: TabProps) {
+  const { target } = tab
   const t = useT()
-  const model = target.thingModel
-  const modules = useMemo(() => modulesWith(model, 'services'), [model])
-  const [moduleId, setModuleId] = useState(modules[0]?.identifier ?? DEFAULT_MODULE_ID)
-  const module = modules.find((m) => m.identifier === moduleId) ?? modules[0]
-  const [serviceId, setServiceId] = useState<string | undefined>(module?.services[0]?.identifier)
-  const service = module?.services.find((s) => s.identifier === serviceId) ?? module?.services[0]
+  const { modules, module, feature: service, choose } = useFeatureChoice(target.thingModel, 'services')
   if (!module || !service) return <Empty description={t('simulator.noServices')} />
   const qualified = qualifyIdentifier(module.identifier, service.identifier)
   return (
     <Flex vertical gap={12}>
-      <Flex gap={8} align="center" wrap>
-        <Typography.Text>{t('simulator.module')}</Typography.Text>
-        <ModuleSelect
-          modules={modules}
-          value={module.identifier}
-          onChange={(m) => {
-            setModuleId(m)
-            setServiceId(modules.find((x) => x.identifier === m)?.services[0]?.identifier)
-          }}
-        />
-        <Typography.Text>{t('simulator.service')}</Typography.Text>
-        <Select<string>
-          aria-label={t('simulator.service')}
-          value={service.identifier}
-          onChange={setServiceId}
-          options={module.services.map((s) => ({
-            value: s.identifier,
-            label: (
-              <Flex gap={6} align="center">
-                <span>
-                  {s.name} ({s.identifier})
-                </span>
-                <Tag bordered={false}>{t(s.callType === 'sync' ? 'simulator.callSync' : 'simulator.callAsync')}</Tag>
-              </Flex>
-            ),
-          }))}
-          popupMatchSelectWidth={false}
-          style={{ minWidth: 220 }}
-        />
-      </Flex>
+      <FeatureBar
+        modules={modules}
+        moduleId={module.identifier}
+        label={t('simulator.service')}
+        features={module.services}
+        featureId={service.identifier}
+        tag={(s) => (
+          <Tag bordered={false}>{t(s.callType === 'sync' ? 'simulator.callSync' : 'simulator.callAsync')}</Tag>
+        )}
+        onChoose={choose}
+      />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           {/* a new service starts its forms afresh */}
-          <ServiceCall
-            key={qualified}
-            device={device}
-            model={target}
-            qualified={qualified}
-            service={service}
-            disabled={disabled}
-          />
+          <ServiceCall key={qualified} {...tab} qualified={qualified} service={service} />
         </Col>
         <Col xs={24} lg={12}>
-          <ServiceReplyForm
-            key={qualified}
-            device={device}
-            target={target}
-            qualified={qualified}
-            service={service}
-            configured={state?.serviceReplies[qualified] ?? null}
-            disabled={disabled}
-          />
+          <ServiceReplyForm key={qualified} {...tab} qualified={qualified} service={service} />
         </Col>
       </Row>
     </Flex>
   )
 }
 
+/** A tab's props with the service chosen in it. */
+type ServiceTabProps = TabProps & { qualified: string; service: TslService }
+
 /** Sends the call through InvokeThingService; a sync call shows the device's answer here. */
-function ServiceCall({
-  device,
-  model,
-  qualified,
-  service,
-  disabled,
-}: {
-  device: DeviceRef
-  model: SimTarget
-  qualified: string
-  service: TslService
-  disabled: boolean
-}) {
+function ServiceCall({ target, device, qualified, service, disabled }: ServiceTabProps) {
   const t = useT()
   const trpc = useTRPC()
   const showError = useShowError()
-  const problemText = useProblemText()
-  const [text, setText] = useState(() => prettyJson(exampleTslParams(service.inputData)))
-  const [problem, setProblem] = useState<ValueProblem | null>(null)
+  const params = useJsonParams(() => exampleJson(service.inputData))
   const call = useMutation(trpc.device.invokeService.mutationOptions({ onError: showError }))
   const send = () => {
-    let args: unknown
-    try {
-      args = text.trim() === '' ? {} : JSON.parse(text)
-    } catch (e) {
-      setProblem({ kind: 'json', message: (e as Error).message })
-      return
-    }
-    const v = validateServiceInput(model.thingModel, qualified, args)
-    if (!v.ok) {
-      setProblem({ kind: 'tsl', code: v.code, message: v.message })
-      return
-    }
-    setProblem(null)
-    call.mutate({ ...device, identifier: qualified, args: args as Record<string, unknown> })
+    const args = params.checked((text) => checkServiceInput(target.thingModel, qualified, text))
+    if (args) call.mutate({ ...device, identifier: qualified, args })
   }
   const r = call.data
   return (
     <Card size="small" title={t('simulator.down.callTitle')}>
-      <Form layout="vertical">
-        <Form.Item
-          label={t('simulator.down.input')}
-          validateStatus={problem ? 'error' : undefined}
-          help={problem ? problemText(problem) : undefined}
-        >
-          <Input.TextArea
-            aria-label={t('simulator.down.input')}
-            className="mono"
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value)
-              setProblem(null)
-            }}
-            autoSize={{ minRows: 4, maxRows: 12 }}
-            disabled={disabled}
-          />
-        </Form.Item>
-      </Form>
+      <JsonParamsField
+        label={t('simulator.down.input')}
+        params={params}
+        disabled={disabled}
+        rows={{ minRows: 4, maxRows: 12 }}
+      />
       <Button type="primary" onClick={send} disabled={disabled} loading={call.isPending}>
         {t('simulator.send')}
       </Button>
@@ -354,22 +214,9 @@ interface ReplyForm {
 }
 
 /** What the simulator answers this service with: success with output (pre-filled from the definition) or an error. */
-function ServiceReplyForm({
-  device,
-  target,
-  qualified,
-  service,
-  configured,
-  disabled,
-}: {
-  device: DeviceRef
-  target: SimTarget
-  qualified: string
-  service: TslService
-  configured: TServiceReply | null
-  disabled: boolean
-}) {
+function ServiceReplyForm({ target, state, device, qualified, service, disabled }: ServiceTabProps) {
   const t = useT()
+  const configured = state?.serviceReplies[qualified] ?? null
   const trpc = useTRPC()
   const { message } = App.useApp()
   const showError = useShowError()
@@ -383,7 +230,7 @@ function ServiceReplyForm({
       onError: showError,
     }),
   )
-  const example = prettyJson(exampleTslParams(service.outputData))
+  const example = exampleJson(service.outputData)
   const initial: ReplyForm =
     configured?.mode === 'error'
       ? { mode: 'error', output: example, code: configured.code, message: configured.message }

@@ -1,93 +1,59 @@
 'use client'
 
 import { useMutation } from '@tanstack/react-query'
-import {
-  Alert,
-  App,
-  Button,
-  Descriptions,
-  Divider,
-  Empty,
-  Flex,
-  Form,
-  Input,
-  Select,
-  Tabs,
-  Tag,
-  Typography,
-} from 'antd'
-import { useMemo, useState } from 'react'
+import { App, Button, Descriptions, Empty, Flex, Tag, Typography } from 'antd'
+import { checkEventParams, exampleJson } from '@/features/thing-values/values'
 import { useT } from '@/i18n/I18nProvider'
-import { DEFAULT_MODULE_ID, qualifyIdentifier } from '@/lib/alink'
-import { useCanWrite } from '@/lib/auth'
-import { exampleTslParams, type TPushStrategy } from '@/lib/schemas'
+import { qualifyIdentifier } from '@/lib/alink'
+import type { TPushStrategy } from '@/lib/schemas'
 import { useTRPC } from '@/trpc/react'
 import { DevicePublishForm, DeviceSubscribeForm } from './CustomTopics'
-import { ModuleSelect, PropertyFields, typeHint, useProblemText } from './fields'
+import {
+  DirectionTabs,
+  FeatureBar,
+  JsonParamsField,
+  PropertyForm,
+  type TabProps,
+  typeHint,
+  useFeatureChoice,
+  useJsonParams,
+  usePropertyForm,
+  useTabProps,
+} from './fields'
 import { PushBar } from './push'
-import { type DeviceRef, type SimState, type SimTarget, useShowError } from './useSimulator'
-import { buildItems, checkEventParams, type Draft, modulesWith, prettyJson, toDraft, type ValueProblem } from './values'
+import { type SimState, type SimTarget, useShowError } from './useSimulator'
 
-interface PanelProps {
+/** 上行指令调试: what the virtual device sends — custom topic messages, property reports, event reports. */
+export function UpstreamPanel({
+  target,
+  state,
+  running,
+}: {
   target: SimTarget
   state: SimState | null
   running: boolean
-}
-
-/** 上行指令调试: what the virtual device sends — custom topic messages, property reports, event reports. */
-export function UpstreamPanel({ target, state, running }: PanelProps) {
+}) {
   const t = useT()
-  const writable = useCanWrite()
-  const device = { productKey: target.productKey, deviceName: target.deviceName }
-  const disabled = !running || !writable
+  const tab = useTabProps(target, state, running)
   return (
-    <>
-      {!running ? (
-        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('simulator.startFirst')} />
-      ) : null}
-      <Tabs
-        size="small"
-        type="card"
-        defaultActiveKey="property"
-        items={[
-          {
-            key: 'topic',
-            label: t('simulator.tabs.customTopic'),
-            children: (
-              <Flex vertical gap={8}>
-                <Typography.Title level={5} style={{ marginTop: 0 }}>
-                  {t('simulator.topic.reportTitle')}
-                </Typography.Title>
-                <DevicePublishForm target={target} disabled={disabled} />
-                <Divider style={{ margin: '12px 0' }} />
-                <Typography.Title level={5} style={{ marginTop: 0 }}>
-                  {t('simulator.topic.subscribeTitle')}
-                </Typography.Title>
-                <DeviceSubscribeForm target={target} state={state} disabled={disabled} />
-              </Flex>
-            ),
-          },
-          {
-            key: 'property',
-            label: t('simulator.tabs.property'),
-            children: <PropertyReport target={target} state={state} device={device} disabled={disabled} />,
-          },
-          {
-            key: 'event',
-            label: t('simulator.tabs.event'),
-            children: <EventReport target={target} state={state} device={device} disabled={disabled} />,
-          },
-        ]}
-      />
-    </>
+    <DirectionTabs
+      running={running}
+      topicSections={[
+        {
+          title: t('simulator.topic.reportTitle'),
+          content: <DevicePublishForm target={target} disabled={tab.disabled} />,
+        },
+        {
+          title: t('simulator.topic.subscribeTitle'),
+          content: <DeviceSubscribeForm target={target} state={state} disabled={tab.disabled} />,
+        },
+      ]}
+      items={[
+        { key: 'property', label: t('simulator.tabs.property'), children: <PropertyReport {...tab} /> },
+        { key: 'event', label: t('simulator.tabs.event'), children: <EventReport {...tab} /> },
+      ]}
+    />
   )
-}
-
-interface ReportProps {
-  target: SimTarget
-  state: SimState | null
-  device: DeviceRef
-  disabled: boolean
 }
 
 /** Tells how a report went: the platform's reply code for "now", or that the strategy is set. */
@@ -102,136 +68,79 @@ function useReportFeedback() {
 }
 
 /** 属性上报: typed values per module; the filled ones are posted now or by the push strategy. */
-function PropertyReport({ target, state, device, disabled }: ReportProps) {
+function PropertyReport({ target, state, device, disabled }: TabProps) {
   const t = useT()
   const trpc = useTRPC()
-  const { message } = App.useApp()
   const showError = useShowError()
   const feedback = useReportFeedback()
-  const model = target.thingModel
-  const modules = useMemo(() => modulesWith(model, 'properties'), [model])
-  const [moduleId, setModuleId] = useState(modules[0]?.identifier ?? DEFAULT_MODULE_ID)
-  const module = modules.find((m) => m.identifier === moduleId) ?? modules[0]
-  const [form] = Form.useForm<{ v: Record<string, Draft> }>()
-  const [problems, setProblems] = useState<Record<string, ValueProblem>>({})
+  const fields = usePropertyForm(target, state)
   const report = useMutation(
     trpc.simulator.reportProperties.mutationOptions({ onSuccess: feedback, onError: showError }),
   )
+  const module = fields.module
   if (!module) return <Empty description={t('simulator.noProperties')} />
 
   const push = (p: TPushStrategy) => {
-    const values = (form.getFieldValue('v') ?? {}) as Record<string, Draft>
-    const built = buildItems(
-      module.properties.map((prop) => {
-        const q = qualifyIdentifier(module.identifier, prop.identifier)
-        return { identifier: q, dataType: prop.dataType, draft: values[q] }
-      }),
-    )
-    if (!built.ok) {
-      setProblems(built.problems)
-      return
-    }
-    setProblems({})
-    if (Object.keys(built.items).length === 0) {
-      message.warning(t('simulator.fillOne'))
-      return
-    }
-    report.mutate({ ...device, items: built.items, push: p })
-  }
-  // the values the virtual device holds now, into the inputs
-  const fillCurrent = () => {
-    const v: Record<string, Draft> = {}
-    for (const p of module.properties) {
-      const q = qualifyIdentifier(module.identifier, p.identifier)
-      v[q] = toDraft(p.dataType, state?.properties[q]?.value)
-    }
-    form.setFieldsValue({ v })
+    const items = fields.checkedItems(module, module.properties, 'post', t('simulator.fillOne'))
+    if (items) report.mutate({ ...device, items, push: p })
   }
 
   return (
-    <Form form={form} layout="vertical" onValuesChange={() => Object.keys(problems).length && setProblems({})}>
-      <Flex justify="space-between" align="center" gap={8} wrap style={{ marginBottom: 12 }}>
-        <Flex gap={8} align="center">
-          <Typography.Text>{t('simulator.module')}</Typography.Text>
-          <ModuleSelect modules={modules} value={module.identifier} onChange={setModuleId} />
-        </Flex>
-        <Button type="link" size="small" onClick={fillCurrent} disabled={!state}>
+    <PropertyForm
+      fields={fields}
+      module={module}
+      disabled={disabled}
+      extra={
+        <Button type="link" size="small" onClick={() => fields.fillCurrent(module)} disabled={!state}>
           {t('simulator.fillCurrent')}
         </Button>
-      </Flex>
-      <PropertyFields module={module} problems={problems} disabled={disabled} />
+      }
+    >
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
         {t('simulator.onlyFilled')}
       </Typography.Paragraph>
       <PushBar disabled={disabled} sending={report.isPending} onPush={push} hasStrategy={!!state?.strategy} />
-    </Form>
+    </PropertyForm>
   )
 }
 
 /** 事件上报: an event with its output parameters as JSON, checked against the event's definition before sending. */
-function EventReport({ target, state, device, disabled }: ReportProps) {
+function EventReport({ target, state, device, disabled }: TabProps) {
   const t = useT()
   const trpc = useTRPC()
   const showError = useShowError()
   const feedback = useReportFeedback()
-  const problemText = useProblemText()
   const model = target.thingModel
-  const modules = useMemo(() => modulesWith(model, 'events'), [model])
-  const [moduleId, setModuleId] = useState(modules[0]?.identifier ?? DEFAULT_MODULE_ID)
-  const module = modules.find((m) => m.identifier === moduleId) ?? modules[0]
-  const [eventId, setEventId] = useState<string | undefined>(module?.events[0]?.identifier)
-  const event = module?.events.find((e) => e.identifier === eventId) ?? module?.events[0]
-  const [text, setText] = useState(() => (event ? prettyJson(exampleTslParams(event.outputData)) : '{}'))
-  const [problem, setProblem] = useState<ValueProblem | null>(null)
+  const { modules, module, feature: event, choose: chooseEvent } = useFeatureChoice(model, 'events')
+  const params = useJsonParams(() => (event ? exampleJson(event.outputData) : '{}'))
   const report = useMutation(trpc.simulator.reportEvent.mutationOptions({ onSuccess: feedback, onError: showError }))
   if (!module || !event) return <Empty description={t('simulator.noEvents')} />
   const qualified = qualifyIdentifier(module.identifier, event.identifier)
 
   const choose = (m: string, e?: string) => {
-    const mod = modules.find((x) => x.identifier === m)
-    const ev = mod?.events.find((x) => x.identifier === e) ?? mod?.events[0]
-    setModuleId(m)
-    setEventId(ev?.identifier)
-    setText(ev ? prettyJson(exampleTslParams(ev.outputData)) : '{}')
-    setProblem(null)
+    const ev = chooseEvent(m, e)
+    params.change(ev ? exampleJson(ev.outputData) : '{}')
   }
   const push = (p: TPushStrategy) => {
-    const c = checkEventParams(model, qualified, text)
-    if (!c.ok) {
-      setProblem(c.problem)
-      return
-    }
-    setProblem(null)
-    report.mutate({ ...device, identifier: qualified, params: c.params, push: p })
+    const checked = params.checked((text) => checkEventParams(model, qualified, text))
+    if (checked) report.mutate({ ...device, identifier: qualified, params: checked, push: p })
   }
 
   return (
     <Flex vertical gap={12}>
-      <Flex gap={8} align="center" wrap>
-        <Typography.Text>{t('simulator.module')}</Typography.Text>
-        <ModuleSelect modules={modules} value={module.identifier} onChange={(m) => choose(m)} />
-        <Typography.Text>{t('simulator.event')}</Typography.Text>
-        <Select<string>
-          aria-label={t('simulator.event')}
-          value={event.identifier}
-          onChange={(e) => choose(module.identifier, e)}
-          options={module.events.map((e) => ({
-            value: e.identifier,
-            label: (
-              <Flex gap={6} align="center">
-                <span>
-                  {e.name} ({e.identifier})
-                </span>
-                <Tag bordered={false} color={e.type === 'info' ? 'default' : e.type === 'alert' ? 'warning' : 'error'}>
-                  {t(`simulator.eventType.${e.type}`)}
-                </Tag>
-              </Flex>
-            ),
-          }))}
-          popupMatchSelectWidth={false}
-          style={{ minWidth: 220 }}
-        />
-      </Flex>
+      <FeatureBar
+        modules={modules}
+        moduleId={module.identifier}
+        label={t('simulator.event')}
+        features={module.events}
+        featureId={event.identifier}
+        tag={(e) => (
+          <Tag bordered={false} color={e.type === 'info' ? 'default' : e.type === 'alert' ? 'warning' : 'error'}>
+            {t(`simulator.eventType.${e.type}`)}
+          </Tag>
+        )}
+        onChoose={choose}
+      />
       {event.outputData.length ? (
         <Descriptions size="small" bordered column={1} title={t('simulator.eventParams')}>
           {event.outputData.map((p) => (
@@ -250,25 +159,12 @@ function EventReport({ target, state, device, disabled }: ReportProps) {
       ) : (
         <Typography.Text type="secondary">{t('simulator.eventNoParams')}</Typography.Text>
       )}
-      <Form layout="vertical">
-        <Form.Item
-          label={t('simulator.eventJson')}
-          validateStatus={problem ? 'error' : undefined}
-          help={problem ? problemText(problem) : undefined}
-        >
-          <Input.TextArea
-            aria-label={t('simulator.eventJson')}
-            className="mono"
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value)
-              setProblem(null)
-            }}
-            disabled={disabled}
-            autoSize={{ minRows: 5, maxRows: 16 }}
-          />
-        </Form.Item>
-      </Form>
+      <JsonParamsField
+        label={t('simulator.eventJson')}
+        params={params}
+        disabled={disabled}
+        rows={{ minRows: 5, maxRows: 16 }}
+      />
       <PushBar disabled={disabled} sending={report.isPending} onPush={push} hasStrategy={!!state?.strategy} />
     </Flex>
   )

@@ -1,6 +1,6 @@
 'use client'
 
-import { DeleteOutlined, PoweroffOutlined } from '@ant-design/icons'
+import { BugOutlined, DeleteOutlined, PoweroffOutlined, RobotOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import { Button, Card, Descriptions, Popconfirm, Skeleton, Tabs } from 'antd'
 import Link from 'next/link'
@@ -15,6 +15,7 @@ import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { useTRPC } from '@/trpc/react'
 import { productHref } from '../../products/labels'
+import { deviceToolHref } from '../links'
 import { useDeviceActions } from '../useDeviceActions'
 import { DeviceInfoTab, FirmwareTags } from './DeviceInfoTab'
 import { DeviceTagsTab } from './DeviceTagsTab'
@@ -115,35 +116,43 @@ export function DeviceDetail({ productKey, deviceName }: { productKey: string; d
         subtitle={<StatusBadge status={d.status} />}
         backHref="/devices"
         extra={
-          writable ? (
-            <>
-              <Popconfirm
-                title={
-                  disabled
-                    ? t('device.enableConfirm', { name: d.deviceName })
-                    : t('device.disableConfirm', { name: d.deviceName })
-                }
-                description={disabled ? undefined : t('device.disableHint')}
-                okText={t('common.confirm')}
-                cancelText={t('common.cancel')}
-                onConfirm={() => actions.setDisabled.mutateAsync({ ...ref, disabled: !disabled })}
-              >
-                <Button icon={<PoweroffOutlined />}>{disabled ? t('common.enable') : t('common.disable')}</Button>
-              </Popconfirm>
-              <Popconfirm
-                title={t('device.deleteConfirm', { name: d.deviceName })}
-                description={t('device.deleteHint')}
-                okText={t('common.delete')}
-                cancelText={t('common.cancel')}
-                okButtonProps={{ danger: true }}
-                onConfirm={() => actions.remove.mutateAsync(ref)}
-              >
-                <Button danger icon={<DeleteOutlined />}>
-                  {t('common.delete')}
-                </Button>
-              </Popconfirm>
-            </>
-          ) : null
+          <>
+            <Link href={deviceToolHref('/debug', d.productKey, d.deviceName)}>
+              <Button icon={<BugOutlined />}>{t('device.openDebug')}</Button>
+            </Link>
+            <Link href={deviceToolHref('/simulator', d.productKey, d.deviceName)}>
+              <Button icon={<RobotOutlined />}>{t('device.openSimulator')}</Button>
+            </Link>
+            {writable ? (
+              <>
+                <Popconfirm
+                  title={
+                    disabled
+                      ? t('device.enableConfirm', { name: d.deviceName })
+                      : t('device.disableConfirm', { name: d.deviceName })
+                  }
+                  description={disabled ? undefined : t('device.disableHint')}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => actions.setDisabled.mutateAsync({ ...ref, disabled: !disabled })}
+                >
+                  <Button icon={<PoweroffOutlined />}>{disabled ? t('common.enable') : t('common.disable')}</Button>
+                </Popconfirm>
+                <Popconfirm
+                  title={t('device.deleteConfirm', { name: d.deviceName })}
+                  description={t('device.deleteHint')}
+                  okText={t('common.delete')}
+                  cancelText={t('common.cancel')}
+                  okButtonProps={{ danger: true }}
+                  onConfirm={() => actions.remove.mutateAsync(ref)}
+                >
+                  <Button danger icon={<DeleteOutlined />}>
+                    {t('common.delete')}
+                  </Button>
+                </Popconfirm>
+              </>
+            ) : null}
+          </>
         }
       />
       <Card style={{ marginBottom: 16 }}>

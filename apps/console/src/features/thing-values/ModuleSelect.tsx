@@ -1,6 +1,6 @@
 'use client'
 
-import { Flex, Select, Typography } from 'antd'
+import { Select } from 'antd'
 import { useT } from '@/i18n/I18nProvider'
 import { DEFAULT_MODULE_ID, type TslModule } from '@/lib/alink'
 
@@ -10,7 +10,7 @@ export function useModuleLabel() {
   return (m: TslModule) => (m.identifier === DEFAULT_MODULE_ID ? t('tsl.defaultModule') : `${m.name} (${m.identifier})`)
 }
 
-/** Picks one module of the product's thing model (the default module and the custom ones). */
+/** Picks one module of a product's thing model (the default module and the custom ones). */
 export function ModuleSelect({
   modules,
   value,
@@ -23,16 +23,13 @@ export function ModuleSelect({
   const t = useT()
   const label = useModuleLabel()
   return (
-    <Flex gap={8} align="center">
-      <Typography.Text>{t('debug.module')}</Typography.Text>
-      <Select<string>
-        aria-label={t('debug.module')}
-        value={value}
-        onChange={onChange}
-        options={modules.map((m) => ({ value: m.identifier, label: label(m) }))}
-        popupMatchSelectWidth={false}
-        style={{ minWidth: 180 }}
-      />
-    </Flex>
+    <Select<string>
+      aria-label={t('thingValue.module')}
+      value={value}
+      onChange={onChange}
+      options={modules.map((m) => ({ value: m.identifier, label: label(m) }))}
+      popupMatchSelectWidth={false}
+      style={{ minWidth: 180 }}
+    />
   )
 }

@@ -1,15 +1,19 @@
 'use client'
 
 import { keepPreviousData, skipToken, useQuery } from '@tanstack/react-query'
-import { Badge, Flex, Select } from 'antd'
+import { Flex, Select, Typography } from 'antd'
 import { useState } from 'react'
-import { deviceStatus } from '@/components/StatusBadge'
+import { StatusDot } from '@/components/StatusBadge'
 import { useT } from '@/i18n/I18nProvider'
 import { useTRPC } from '@/trpc/react'
 
-const DOT = { ONLINE: 'success', OFFLINE: 'default', UNACTIVE: 'warning', DISABLED: 'error' } as const
+/** The options' status dots follow the devices' state (e.g. a simulator taking one online). */
+const REFRESH_MS = 5_000
 
-/** Picks a device of a product by name (searched on the server), with its state beside it. */
+/**
+ * Picks a device of a product, searched on the server by DeviceName or nickname, each option with its status dot.
+ * The chosen device shows by name only: the page shows its live state beside the picker.
+ */
 export function DeviceSelect({
   productKey,
   value,
@@ -27,34 +31,37 @@ export function DeviceSelect({
       productKey ? { productKey, page: 1, pageSize: 50, search: search || undefined } : skipToken,
     ),
     placeholderData: keepPreviousData,
-    // the dots follow the devices' state (a simulator taking one online)
-    refetchInterval: 5000,
+    refetchInterval: REFRESH_MS,
   })
   const items = productKey ? (list.data?.items ?? []) : []
   const options = items.map((d) => ({
     value: d.deviceName,
     label: (
       <Flex gap={6} align="center">
-        <Badge status={DOT[deviceStatus(d.status)]} />
+        <StatusDot status={d.status} />
         <span className="mono">{d.deviceName}</span>
-        {d.nickname ? <span style={{ color: 'rgba(0,0,0,0.45)' }}>{d.nickname}</span> : null}
+        {d.nickname ? <Typography.Text type="secondary">{d.nickname}</Typography.Text> : null}
       </Flex>
     ),
   }))
-  const known = !value || options.some((o) => o.value === value)
+  const selectedKnown = !value || options.some((o) => o.value === value)
+
   return (
     <Select<string>
-      aria-label={t('simulator.chooseDeviceLabel')}
+      aria-label={t('device.picker.label')}
       showSearch={{ filterOption: false, onSearch: (s) => setSearch(s.trim()) }}
       value={value}
       onChange={(v) => onChange(v)}
+      onClear={() => setSearch('')}
+      allowClear
       disabled={!productKey}
-      placeholder={t('simulator.chooseDeviceLabel')}
+      placeholder={t('device.picker.placeholder')}
       loading={list.isFetching}
-      options={known ? options : [{ value, label: <span className="mono">{value}</span> }, ...options]}
-      notFoundContent={list.isPending ? null : t('common.noMatch')}
+      options={selectedKnown ? options : [{ value, label: <span className="mono">{value}</span> }, ...options]}
+      labelRender={({ value: v }) => <span className="mono">{String(v)}</span>}
+      notFoundContent={list.isPending ? null : t('device.picker.noMatch')}
       popupMatchSelectWidth={false}
-      style={{ width: 240 }}
+      style={{ minWidth: 260 }}
     />
   )
 }

@@ -1,10 +1,10 @@
 /**
  * Example values that pass the thing model's checks: what the simulator answers a service with by default, and what
- * the console pre-fills event parameters and service outputs with. Pure (types only from @iotops/alink).
+ * the console pre-fills service input, event parameters and service output with. Pure: safe in the browser.
  */
-import type { DataType, TslParam } from '@iotops/alink'
+import type { DataType, TslParam } from './types'
 
-/** A valid value of a data type: 0 when in range (else the minimum), the first enum key, false, "", now. */
+/** A valid value of a data type: 0 when in range (else the minimum), the first enum key, 0 for bool, "", now. */
 export function exampleTslValue(dataType: DataType, now = Date.now()): unknown {
   switch (dataType.type) {
     case 'int':
@@ -34,7 +34,7 @@ export function exampleTslValue(dataType: DataType, now = Date.now()): unknown {
   }
 }
 
-/** Every parameter with an example value (event output, service output). */
+/** Every parameter with an example value (service input, event output, service output). */
 export function exampleTslParams(params: readonly TslParam[], now = Date.now()): Record<string, unknown> {
   return Object.fromEntries(params.map((p) => [p.identifier, exampleTslValue(p.dataType, now)]))
 }
