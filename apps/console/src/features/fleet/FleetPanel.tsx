@@ -126,7 +126,7 @@ export function FleetPanel() {
             {t('fleet.start')}
           </Button>
         </Flex>
-        {passthrough ? <Alert type="info" showIcon message={t('fleet.passthrough')} style={{ marginTop: 12 }} /> : null}
+        {passthrough ? <Alert type="info" showIcon title={t('fleet.passthrough')} style={{ marginTop: 12 }} /> : null}
         {chosen ? (
           <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
             {t('fleet.scenarioSummary', {
@@ -143,7 +143,7 @@ export function FleetPanel() {
           <Alert
             type="error"
             showIcon
-            message={errorMessage(start.error, t('common.networkError'))}
+            title={errorMessage(start.error, t('common.networkError'))}
             style={{ marginTop: 12 }}
           />
         ) : null}

@@ -257,7 +257,7 @@ function Editor({ productKey, model, editing, initial, onClose, onSaved }: Props
           },
         ]}
       />
-      {issue ? <Alert type="error" showIcon message={issue} style={{ marginTop: 12 }} /> : null}
+      {issue ? <Alert type="error" showIcon title={issue} style={{ marginTop: 12 }} /> : null}
       <FormError error={save.error} />
     </Modal>
   )

@@ -53,7 +53,7 @@ function TopicPicker({
           label: (
             <Flex gap={8} align="center">
               <span className="mono">{c.topic}</span>
-              <Tag bordered={false}>{t(`simulator.topic.op.${c.operation}`)}</Tag>
+              <Tag variant="filled">{t(`simulator.topic.op.${c.operation}`)}</Tag>
             </Flex>
           ),
         }))}

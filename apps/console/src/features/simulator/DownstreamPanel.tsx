@@ -140,7 +140,7 @@ function ServiceDebug(tab: TabProps) {
         features={module.services}
         featureId={service.identifier}
         tag={(s) => (
-          <Tag bordered={false}>{t(s.callType === 'sync' ? 'simulator.callSync' : 'simulator.callAsync')}</Tag>
+          <Tag variant="filled">{t(s.callType === 'sync' ? 'simulator.callSync' : 'simulator.callAsync')}</Tag>
         )}
         onChoose={choose}
       />

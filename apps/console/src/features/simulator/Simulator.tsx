@@ -282,7 +282,7 @@ function StateAlerts({ target, state }: { target: SimTarget; state: SimState | n
       <Alert
         type="success"
         showIcon
-        message={
+        title={
           <Flex vertical gap={2}>
             <Flex gap={4} wrap>
               <span>{t('simulator.runningSince', { node: state.nodeId, user: state.startedBy })}</span>
@@ -306,7 +306,7 @@ function StateAlerts({ target, state }: { target: SimTarget; state: SimState | n
       <Alert
         type={target.blocked.reason === 'passthrough' ? 'warning' : 'info'}
         showIcon
-        message={blockedText(t, target.blocked)}
+        title={blockedText(t, target.blocked)}
         description={
           target.blocked.code ? <BlockCode code={target.blocked.code} /> : t('simulator.blocked.passthroughHint')
         }
@@ -318,12 +318,12 @@ function StateAlerts({ target, state }: { target: SimTarget; state: SimState | n
       <Alert
         type={state.stopReason === 'user' ? 'info' : 'warning'}
         showIcon
-        message={t(`simulator.stopReason.${state.stopReason}`)}
+        title={t(`simulator.stopReason.${state.stopReason}`)}
         description={state.stopCode ? <BlockCode code={state.stopCode} /> : undefined}
       />
     )
   }
-  return <Alert type="info" showIcon message={t('simulator.notRunning')} />
+  return <Alert type="info" showIcon title={t('simulator.notRunning')} />
 }
 
 function BlockCode({ code }: { code: number }) {

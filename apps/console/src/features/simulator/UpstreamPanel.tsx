@@ -135,7 +135,7 @@ function EventReport({ target, state, device, disabled }: TabProps) {
         features={module.events}
         featureId={event.identifier}
         tag={(e) => (
-          <Tag bordered={false} color={e.type === 'info' ? 'default' : e.type === 'alert' ? 'warning' : 'error'}>
+          <Tag variant="filled" color={e.type === 'info' ? 'default' : e.type === 'alert' ? 'warning' : 'error'}>
             {t(`simulator.eventType.${e.type}`)}
           </Tag>
         )}

@@ -72,7 +72,7 @@ export function DirectionTabs({
   return (
     <>
       {!running ? (
-        <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('simulator.startFirst')} />
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('simulator.startFirst')} />
       ) : null}
       <Tabs
         size="small"
@@ -376,7 +376,7 @@ function PropertyFields({
                     ({p.identifier})
                   </Typography.Text>
                   {p.accessMode === 'r' ? (
-                    <Tag style={{ marginInlineStart: 6 }} bordered={false}>
+                    <Tag style={{ marginInlineStart: 6 }} variant="filled">
                       {t('simulator.readOnly')}
                     </Tag>
                   ) : null}

@@ -183,7 +183,7 @@ function StrategyModal({
       <Alert
         type={replaces ? 'warning' : 'info'}
         showIcon
-        message={t(replaces ? 'simulator.push.replaces' : 'simulator.push.onlyLast')}
+        title={t(replaces ? 'simulator.push.replaces' : 'simulator.push.onlyLast')}
       />
     </Modal>
   )
