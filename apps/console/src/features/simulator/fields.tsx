@@ -71,9 +71,7 @@ export function DirectionTabs({
   const t = useT()
   return (
     <>
-      {!running ? (
-        <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('simulator.startFirst')} />
-      ) : null}
+      {!running ? <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('simulator.startFirst')} /> : null}
       <Tabs
         size="small"
         type="card"
