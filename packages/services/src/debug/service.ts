@@ -6,7 +6,8 @@
 import { Codes, findProperty, listProperties, type ThingModel } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import { statusView } from '../devices/service'
-import { AppError, badRequest } from '../errors'
+import { badRequest, deviceNotFound } from '../errors'
+import { commandBlock } from '../hub/downlink'
 import type { TDebugPropertiesInput, TDebugTargetInput } from './schema'
 
 async function findDevice(db: Db, ref: TDebugTargetInput) {
@@ -14,24 +15,8 @@ async function findDevice(db: Db, ref: TDebugTargetInput) {
     where: { productKey_deviceName: { productKey: ref.productKey, deviceName: ref.deviceName } },
     include: { product: true, gateway: { select: { productKey: true, deviceName: true, status: true } } },
   })
-  if (!d)
-    throw new AppError(
-      'NOT_FOUND',
-      `the device ${ref.productKey}/${ref.deviceName} does not exist`,
-      Codes.DEVICE_NOT_EXIST,
-    )
+  if (!d) throw deviceNotFound(ref)
   return d
-}
-
-/**
- * Why a cloud→device command would be refused right now, as the downlink checks it (same order):
- * 6208 disabled, 9200 never connected (not activated), 9201 offline; null when it can be sent.
- */
-export function commandBlock(d: { disabled: boolean; status: string }): number | null {
-  if (d.disabled) return Codes.DEVICE_DISABLED_CALL
-  if (d.status === 'UNACTIVE') return Codes.DEVICE_NOT_ACTIVATED
-  if (d.status !== 'ONLINE') return Codes.DEVICE_OFFLINE
-  return null
 }
 
 /** The device being debugged: its state (polled by the page), whether commands reach it, and its thing model. */

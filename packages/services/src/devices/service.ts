@@ -2,7 +2,7 @@ import { Codes, type ThingModel } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
-import { AppError, badRequest, conflict, notFound } from '../errors'
+import { AppError, badRequest, conflict, deviceNotFound, notFound } from '../errors'
 import type { DeviceHub } from '../hub/hub'
 import { newDeviceName, newDeviceSecret, newIotId } from '../ids'
 import { type PageOf, skipTake } from '../paging'
@@ -19,12 +19,7 @@ export async function requireDevice(db: Db, ref: TDeviceRef) {
   const d = await db.prisma.device.findUnique({
     where: { productKey_deviceName: { productKey: ref.productKey, deviceName: ref.deviceName } },
   })
-  if (!d)
-    throw new AppError(
-      'NOT_FOUND',
-      `the device ${ref.productKey}/${ref.deviceName} does not exist`,
-      Codes.DEVICE_NOT_EXIST,
-    )
+  if (!d) throw deviceNotFound(ref)
   return d
 }
 
@@ -162,12 +157,7 @@ export async function deviceDetail(db: Db, ref: TDeviceRef) {
       subDevices: { select: { productKey: true, deviceName: true, status: true, disabled: true }, take: 200 },
     },
   })
-  if (!d)
-    throw new AppError(
-      'NOT_FOUND',
-      `the device ${ref.productKey}/${ref.deviceName} does not exist`,
-      Codes.DEVICE_NOT_EXIST,
-    )
+  if (!d) throw deviceNotFound(ref)
   const model = d.product.thingModel as unknown as ThingModel
   const latest = new Map(d.properties.map((p) => [p.identifier, p]))
   const properties = model.modules.flatMap((m) =>

@@ -9,7 +9,7 @@ import {
   validateServiceInput,
 } from '@iotops/alink'
 import type { Actor } from '../context'
-import { AppError, badRequest, notFound } from '../errors'
+import { AppError, badRequest, deviceNotFound, notFound } from '../errors'
 import { newTraceId } from '../ids'
 import { Metric } from '../metrics/counters'
 import { BizType, logContent } from '../runlog/writer'
@@ -24,19 +24,31 @@ interface Target {
   deviceName: string
 }
 
+/**
+ * Why a cloud→device command is refused right now (reference §7.1 thing-model codes), checked in this order:
+ * 6208 disabled, 9200 never connected (not activated), 9201 offline; null when it can be sent.
+ */
+export function commandBlock(d: { disabled: boolean; status: string }): 6208 | 9200 | 9201 | null {
+  if (d.disabled) return 6208
+  if (d.status === 'UNACTIVE') return 9200
+  if (d.status !== 'ONLINE') return 9201
+  return null
+}
+const COMMAND_BLOCK_MESSAGE = {
+  6208: 'the device is disabled; enable it first',
+  9200: 'the device has never connected (not activated)',
+  9201: 'the device is offline',
+} as const
+
 /** The device, checked for the state a cloud→device command needs: exists, enabled, activated, online. */
 async function commandableDevice(hub: DeviceHub, t: Target) {
   const d = await hub.db.prisma.device.findUnique({
     where: { productKey_deviceName: { productKey: t.productKey, deviceName: t.deviceName } },
     include: { product: true },
   })
-  if (!d)
-    throw new AppError('NOT_FOUND', `the device ${t.productKey}/${t.deviceName} does not exist`, Codes.DEVICE_NOT_EXIST)
-  // [reference 7.1 thing model codes] 6208 disabled, 9200 not activated, 9201 offline
-  if (d.disabled) throw new AppError('PRECONDITION_FAILED', 'the device is disabled; enable it first', 6208)
-  if (d.status === 'UNACTIVE')
-    throw new AppError('PRECONDITION_FAILED', 'the device has never connected (not activated)', 9200)
-  if (d.status !== 'ONLINE') throw new AppError('PRECONDITION_FAILED', 'the device is offline', 9201)
+  if (!d) throw deviceNotFound(t)
+  const blocked = commandBlock(d)
+  if (blocked) throw new AppError('PRECONDITION_FAILED', COMMAND_BLOCK_MESSAGE[blocked], blocked)
   const limit = hub.limiter.downlink(t.productKey, t.deviceName)
   if (limit) {
     hub.limitEvent(limit)

@@ -17,7 +17,7 @@ import type { Logger } from 'pino'
 import { audit } from '../audit'
 import type { Actor } from '../context'
 import { statusView } from '../devices/service'
-import { AppError } from '../errors'
+import { AppError, deviceNotFound } from '../errors'
 import { pubToDevice } from '../hub/downlink'
 import type { DeviceHub } from '../hub/hub'
 import type { SimLogEntry } from './log'
@@ -133,12 +133,7 @@ export class SimulatorManager {
       where: { productKey_deviceName: { productKey: ref.productKey, deviceName: ref.deviceName } },
       include: { product: { include: { topicClasses: { orderBy: { suffix: 'asc' } } } } },
     })
-    if (!d)
-      throw new AppError(
-        'NOT_FOUND',
-        `the device ${ref.productKey}/${ref.deviceName} does not exist`,
-        Codes.DEVICE_NOT_EXIST,
-      )
+    if (!d) throw deviceNotFound(ref)
     const simulator = this.view(keyOf(ref))
     const own = simulator?.status === 'running'
     return {
@@ -197,12 +192,7 @@ export class SimulatorManager {
       where: { productKey_deviceName: { productKey: ref.productKey, deviceName: ref.deviceName } },
       include: { product: true },
     })
-    if (!d)
-      throw new AppError(
-        'NOT_FOUND',
-        `the device ${ref.productKey}/${ref.deviceName} does not exist`,
-        Codes.DEVICE_NOT_EXIST,
-      )
+    if (!d) throw deviceNotFound(ref)
     const block = blockOf(d)
     if (block) throw blockError(block, d)
 
