@@ -1,6 +1,7 @@
 import { BatchWriter, type BatchWriterOptions, type Db } from '@iotops/db'
 import type { DeviceHub } from '../hub/hub'
 import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
+import { logPage, Where } from '../logs/query'
 import { DEVICE_LOG_LEVELS, type TDeviceLogSearchInput, type TDeviceLogTailInput } from './schema'
 
 export interface DeviceLogRecord {
@@ -75,51 +76,48 @@ export function parseDeviceLogs(
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
-/** Newest first, keyset-paginated; module and content keywords match substrings (case-insensitive). */
-export async function searchDeviceLogs(db: Db, input: TDeviceLogSearchInput) {
-  const where: string[] = []
-  const args: unknown[] = []
-  const add = (sql: string, v: unknown) => {
-    args.push(v)
-    where.push(sql.replace('?', `$${args.length}`))
-  }
-  const to = input.to ?? new Date()
-  add('ts >= ?', input.from ?? new Date(to.getTime() - 86_400_000))
-  add('ts <= ?', to)
-  if (input.productKey) add('product_key = ?', input.productKey)
-  if (input.deviceName) add('device_name = ?', input.deviceName)
-  if (input.traceId) add('trace_id = ?', input.traceId)
-  if (input.level) add('level = ?', input.level)
-  if (input.module) add('module ILIKE ?', `%${likeEscape(input.module)}%`)
-  if (input.keyword) add('content ILIKE ?', `%${likeEscape(input.keyword)}%`)
-  if (input.cursor) {
-    const [ms, id] = input.cursor.split(':').map(Number)
-    args.push(new Date(ms!), id)
-    where.push(`(ts, id) < ($${args.length - 1}, $${args.length})`)
-  }
-  args.push(input.limit + 1)
-  const { rows } = await db.pool.query(
-    `SELECT ts, id::float8 AS id, product_key, device_name, utc_time, level, module, code, trace_id, content
-     FROM device_log WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT $${args.length}`,
-    args,
-  )
-  const items = rows.slice(0, input.limit).map((r) => ({
-    ts: r.ts as Date,
-    id: r.id as number,
-    productKey: r.product_key as string,
-    deviceName: r.device_name as string,
-    utcTime: r.utc_time as Date | null,
-    level: r.level as string,
-    module: r.module as string,
-    code: r.code as string | null,
-    traceId: r.trace_id as string | null,
-    content: r.content as string,
-  }))
-  const last = items[items.length - 1]
-  return { items, nextCursor: rows.length > input.limit && last ? `${last.ts.getTime()}:${last.id}` : null }
+export interface DeviceLogRow {
+  ts: Date
+  id: number
+  productKey: string
+  deviceName: string
+  utcTime: Date | null
+  level: string
+  module: string
+  code: string | null
+  traceId: string | null
+  content: string
 }
 
-export type DeviceLogRow = Awaited<ReturnType<typeof searchDeviceLogs>>['items'][number]
+/** Newest first, keyset-paginated; module and content keywords match substrings (case-insensitive). */
+export function searchDeviceLogs(db: Db, input: TDeviceLogSearchInput) {
+  const { from, to, cursor, limit, ...f } = input
+  const where = new Where()
+  if (f.productKey) where.add('product_key = ?', f.productKey)
+  if (f.deviceName) where.add('device_name = ?', f.deviceName)
+  if (f.traceId) where.add('trace_id = ?', f.traceId)
+  if (f.level) where.add('level = ?', f.level)
+  if (f.module) where.add('module ILIKE ?', `%${likeEscape(f.module)}%`)
+  if (f.keyword) where.add('content ILIKE ?', `%${likeEscape(f.keyword)}%`)
+  return logPage<DeviceLogRow>(db, {
+    table: 'device_log',
+    columns: 'product_key, device_name, utc_time, level, module, code, trace_id, content',
+    where,
+    window: { from, to, cursor, limit },
+    map: (r) => ({
+      ts: r.ts as Date,
+      id: r.id as number,
+      productKey: r.product_key as string,
+      deviceName: r.device_name as string,
+      utcTime: r.utc_time as Date | null,
+      level: r.level as string,
+      module: r.module as string,
+      code: r.code as string | null,
+      traceId: r.trace_id as string | null,
+      content: r.content as string,
+    }),
+  })
+}
 
 /** New device local log entries matching the filter as they are stored, oldest first. */
 export function tailDeviceLogs(db: Db, hub: DeviceHub, input: TDeviceLogTailInput, signal?: AbortSignal) {
