@@ -19,14 +19,7 @@ export const fleetRouter = createTRPCRouter({
     .input(z.object({ productKey: z.string().optional() }))
     .query(({ ctx, input }) => ctx.fleet.list(input.productKey)),
   /** the runs of this node with their live counters, once a second */
-  onRuns: viewerProcedure.input(z.object({ productKey: z.string().optional() })).subscription(async function* ({
-    ctx,
-    input,
-    signal,
-  }) {
-    while (!signal?.aborted) {
-      yield ctx.fleet.list(input.productKey)
-      await new Promise((r) => setTimeout(r, 1000))
-    }
-  }),
+  onRuns: viewerProcedure
+    .input(z.object({ productKey: z.string().optional() }))
+    .subscription(({ ctx, input, signal }) => ctx.fleet.watch(input.productKey, signal)),
 })

@@ -128,6 +128,20 @@ export class FleetRuns {
       }))
   }
 
+  /** The runs with their counters, once a second until `signal` aborts (the page's live view). */
+  async *watch(productKey: string | undefined, signal?: AbortSignal) {
+    while (!signal?.aborted) {
+      yield this.list(productKey)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 1000)
+        signal?.addEventListener('abort', () => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+    }
+  }
+
   async stopAll() {
     await Promise.all(this.running.map((r) => this.stop(r.id)))
   }
