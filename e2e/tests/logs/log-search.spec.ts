@@ -128,3 +128,32 @@ test('[Logs]: live mode streams new run-log records of the filtered device witho
   // a record of another device does not show
   await expect(rows.filter({ hasNotText: deviceName })).toHaveCount(0)
 })
+
+test('[Logs]: live mode of device local logs streams new entries of the filtered device', async ({ page }) => {
+  await signIn(page.request)
+  const { productKey } = await trpc<{ productKey: string }>(page.request, 'product.create', {
+    name: uniq('E2E_LiveDl'),
+  })
+  const deviceName = uniq('live_dl')
+  const { deviceSecret } = await trpc<{ deviceSecret: string }>(page.request, 'device.create', {
+    productKey,
+    deviceName,
+  })
+  const rows = page.locator('.ant-table-tbody tr.ant-table-row')
+  await page.goto(`/logs?tab=device&productKey=${productKey}&deviceName=${deviceName}`)
+  await expect(page.getByText('No log rows match these filters').first()).toBeVisible()
+  await page.getByRole('switch', { name: 'Live' }).click()
+  const device = await Device.connect({
+    url: `mqtt://127.0.0.1:${E2E_MQTT_PORT}`,
+    productKey,
+    deviceName,
+    deviceSecret,
+  })
+  try {
+    await device.postLogs([{ logLevel: 'WARN', module: 'fan', logContent: 'e2e live fan stalled' }])
+    await expect(rows.filter({ hasText: 'e2e live fan stalled' })).toHaveCount(1)
+    await expect(rows.first()).toContainText('WARN')
+  } finally {
+    await device.close()
+  }
+})

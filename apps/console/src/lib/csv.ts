@@ -23,6 +23,11 @@ export function downloadText(filename: string, text: string, type = 'text/csv;ch
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
+/** Starts a download of objects as newline-delimited JSON (one object a line; dates as ISO 8601). */
+export function downloadNdjson(filename: string, objects: readonly object[]) {
+  downloadText(filename, objects.map((o) => `${JSON.stringify(o)}\n`).join(''), 'application/x-ndjson;charset=utf-8')
+}
+
 /**
  * Device names from pasted text or an uploaded CSV: the first column of each line, trimmed, without blank lines,
  * a `DeviceName` header line, or duplicates.

@@ -1,6 +1,7 @@
 /** The zod input schemas shared with the API (pure zod, safe in the browser). */
 export {
   checkStrategy,
+  DEVICE_LOG_LEVELS,
   SIMULATOR_LIMITS,
   type StrategyProblem,
   type TPushStrategy,

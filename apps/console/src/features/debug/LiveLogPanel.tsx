@@ -11,7 +11,7 @@ import { bizTypeLabel, compactContent } from '@/features/logs/labels'
 import { fileStamp } from '@/features/logs/query'
 import { RunLogDrawer, type RunLogRow } from '@/features/logs/RunLogDrawer'
 import { useT } from '@/i18n/I18nProvider'
-import { downloadText, toCsv } from '@/lib/csv'
+import { downloadNdjson, downloadText, toCsv } from '@/lib/csv'
 import { formatTimeMs } from '@/lib/format'
 import { useLiveRows } from '@/lib/live'
 import { useTRPC } from '@/trpc/react'
@@ -108,8 +108,10 @@ export function LiveLogPanel({
   const download = (format: 'csv' | 'ndjson') => {
     const name = `debug_${deviceName}_${fileStamp()}`
     if (format === 'ndjson') {
-      const lines = shown.map((e) => JSON.stringify({ source: e.source, ...e.row, ts: new Date(e.ts).toISOString() }))
-      downloadText(`${name}.ndjson`, `${lines.join('\n')}\n`, 'application/x-ndjson;charset=utf-8')
+      downloadNdjson(
+        `${name}.ndjson`,
+        shown.map((e) => ({ source: e.source, ...e.row, ts: new Date(e.ts).toISOString() })),
+      )
     } else {
       const header = [
         t('logs.fields.ts'),

@@ -1,24 +1,25 @@
 'use client'
 
-import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons'
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
-import { App, Button, Empty, Flex, Select, Table, type TableColumnsType, Tag, Typography } from 'antd'
+import { keepPreviousData, skipToken, useInfiniteQuery } from '@tanstack/react-query'
+import { useSubscription } from '@trpc/tanstack-react-query'
+import { App, Flex, Select, type TableColumnsType, Tag, Typography } from 'antd'
 import { EllipsisText } from '@/components/EllipsisText'
-import { QueryError } from '@/components/QueryError'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
-import { downloadText, toCsv } from '@/lib/csv'
+import { downloadNdjson, downloadText, toCsv } from '@/lib/csv'
 import { formatTimeMs } from '@/lib/format'
+import { DEVICE_LOG_LEVELS } from '@/lib/schemas'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
 import { FilterInput } from './FilterInput'
+import { LogTable, LogToolbar, useLiveSearch } from './LogResults'
 import { TimeCell } from './labels'
 import { fileStamp, LOG_PAGE, useLogQuery } from './query'
 import { TimeRangeControl } from './TimeRangeControl'
 
 type DeviceLogRow = RouterOutputs['deviceLog']['search']['items'][number]
 
-const LEVELS = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'OTHER'] as const
+const LEVELS = DEVICE_LOG_LEVELS
 type Level = (typeof LEVELS)[number]
 const isLevel = (v: string | undefined): v is Level => !!v && (LEVELS as readonly string[]).includes(v)
 const LEVEL_COLOR: Record<string, string> = {
@@ -54,9 +55,26 @@ export function DeviceLogSearch() {
     ...trpc.deviceLog.search.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
     placeholderData: keepPreviousData,
   })
-  const rows = log.data?.pages.flatMap((p) => p.items) ?? []
+  const { from: _from, to: _to, limit: _limit, ...filters } = input
+  // live: entries stored from this moment on stream in above the search result (server-sent events)
+  const live = useLiveSearch(log.data?.pages.flatMap((p) => p.items) ?? [], JSON.stringify(filters), q.refresh)
+  useSubscription(
+    trpc.deviceLog.onTail.subscriptionOptions(live.since ? { ...filters, since: live.since } : skipToken, {
+      onData: (e) => live.add(e.data),
+    }),
+  )
+  const rows = live.rows
 
-  const exportCsv = () => {
+  const exportRows = (format: 'csv' | 'ndjson') => {
+    const name = `devicelog_${fileStamp()}`
+    if (format === 'ndjson') {
+      downloadNdjson(
+        `${name}.ndjson`,
+        rows.map((r) => ({ ...r, ts: new Date(r.ts).toISOString() })),
+      )
+      message.success(t('logs.exported', { count: rows.length }))
+      return
+    }
     const header = [
       t('logs.fields.reportTime'),
       t('logs.fields.collectTime'),
@@ -79,7 +97,7 @@ export function DeviceLogSearch() {
       r.code,
       r.content,
     ])
-    downloadText(`devicelog_${fileStamp()}.csv`, toCsv(header, body))
+    downloadText(`${name}.csv`, toCsv(header, body))
     message.success(t('logs.exported', { count: rows.length }))
   }
 
@@ -171,42 +189,17 @@ export function DeviceLogSearch() {
         </Flex>
         <Flex gap={12} wrap align="center" justify="space-between">
           <TimeRangeControl range={q.range} customFrom={q.customFrom} customTo={q.customTo} onChange={q.update} />
-          <Flex gap={8}>
-            <Button icon={<ReloadOutlined />} onClick={q.refresh} loading={log.isRefetching && !log.isFetchingNextPage}>
-              {t('logs.refresh')}
-            </Button>
-            <Button icon={<DownloadOutlined />} disabled={rows.length === 0} onClick={exportCsv}>
-              {t('logs.exportCsv')}
-            </Button>
-          </Flex>
+          <LogToolbar
+            live={!!live.since}
+            onLive={live.setLive}
+            onRefresh={q.refresh}
+            refreshing={log.isRefetching && !log.isFetchingNextPage}
+            canExport={rows.length > 0}
+            onExport={exportRows}
+          />
         </Flex>
       </Flex>
-      {log.isError && !log.data ? (
-        <QueryError error={log.error} onRetry={() => void log.refetch()} />
-      ) : (
-        <>
-          <Table<DeviceLogRow>
-            rowKey={(r) => `${new Date(r.ts).getTime()}:${r.id}`}
-            size="small"
-            columns={columns}
-            dataSource={rows}
-            loading={log.isPending || (log.isPlaceholderData && log.isFetching)}
-            pagination={false}
-            tableLayout="fixed"
-            scroll={{ x: 1300 }}
-            locale={{ emptyText: <Empty description={t('logs.empty')} /> }}
-          />
-          <Flex justify="space-between" align="center" style={{ marginTop: 12 }}>
-            <Typography.Text type="secondary">{t('logs.loaded', { count: rows.length })}</Typography.Text>
-            {log.hasNextPage ? (
-              <Button loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-                {t('common.loadMore')}
-              </Button>
-            ) : null}
-            <span />
-          </Flex>
-        </>
-      )}
+      <LogTable<DeviceLogRow> log={log} rows={rows} columns={columns} scrollX={1300} />
     </>
   )
 }

@@ -1,32 +1,18 @@
 'use client'
 
-import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons'
 import { keepPreviousData, skipToken, useInfiniteQuery } from '@tanstack/react-query'
 import { useSubscription } from '@trpc/tanstack-react-query'
-import {
-  App,
-  Button,
-  Dropdown,
-  Empty,
-  Flex,
-  Segmented,
-  Select,
-  Switch,
-  Table,
-  type TableColumnsType,
-  Typography,
-} from 'antd'
-import { useEffect, useState } from 'react'
+import { App, Flex, Segmented, Select, type TableColumnsType, Typography } from 'antd'
+import { useState } from 'react'
 import { CodeWithMeaning, useCodeDescription } from '@/components/CodeTag'
 import { EllipsisText } from '@/components/EllipsisText'
-import { QueryError } from '@/components/QueryError'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
-import { downloadText, toCsv } from '@/lib/csv'
+import { downloadNdjson, downloadText, toCsv } from '@/lib/csv'
 import { formatTimeMs } from '@/lib/format'
-import { useLiveRows } from '@/lib/live'
 import { useTRPC } from '@/trpc/react'
 import { FilterInput } from './FilterInput'
+import { LogTable, LogToolbar, useLiveSearch } from './LogResults'
 import { bizTypeLabel, TimeCell } from './labels'
 import { BIZ_TYPES, fileStamp, isBizType, LOG_PAGE, useLogQuery } from './query'
 import { RunLogDrawer, type RunLogRow } from './RunLogDrawer'
@@ -34,7 +20,6 @@ import { TimeRangeControl } from './TimeRangeControl'
 
 type Status = 'all' | 'success' | 'failure'
 const isStatus = (v: string | undefined): v is Status => v === 'all' || v === 'success' || v === 'failure'
-const rowKey = (r: RunLogRow) => `${new Date(r.ts).getTime()}:${r.id}`
 
 /** The cloud run log: every message and device event the platform handled, searchable by device, trace and code. */
 export function RunLogSearch() {
@@ -43,9 +28,6 @@ export function RunLogSearch() {
   const { message } = App.useApp()
   const describe = useCodeDescription()
   const q = useLogQuery()
-  // live: records stored from this moment on stream in above the search result (server-sent events)
-  const [liveSince, setLiveSince] = useState<Date | null>(null)
-  const tail = useLiveRows<RunLogRow>()
   const [open, setOpen] = useState<RunLogRow | null>(null)
 
   const statusParam = q.get('status')
@@ -68,30 +50,21 @@ export function RunLogSearch() {
     placeholderData: keepPreviousData,
   })
   const { from: _from, to: _to, limit: _limit, ...filters } = input
+  // live: records stored from this moment on stream in above the search result (server-sent events)
+  const live = useLiveSearch(log.data?.pages.flatMap((p) => p.items) ?? [], JSON.stringify(filters), q.refresh)
   useSubscription(
-    trpc.runLog.onTail.subscriptionOptions(liveSince ? { ...filters, since: liveSince } : skipToken, {
-      onData: (e) => tail.add(e.data),
+    trpc.runLog.onTail.subscriptionOptions(live.since ? { ...filters, since: live.since } : skipToken, {
+      onData: (e) => live.add(e.data),
     }),
   )
-  const filterKey = JSON.stringify(filters)
-  // a new filter starts the live rows afresh
-  useEffect(() => tail.clear(), [filterKey, tail.clear])
-  const found = log.data?.pages.flatMap((p) => p.items) ?? []
-  const foundIds = new Set(found.map((r) => r.id))
-  const rows = [...tail.rows.filter((r) => !foundIds.has(r.id)), ...found]
-  const setLive = (on: boolean) => {
-    tail.clear()
-    setLiveSince(on ? new Date() : null)
-    if (on) q.refresh()
-  }
+  const rows = live.rows
 
   const exportRows = (format: 'csv' | 'ndjson') => {
     const name = `runlog_${fileStamp()}`
     if (format === 'ndjson') {
-      downloadText(
+      downloadNdjson(
         `${name}.ndjson`,
-        `${rows.map((r) => JSON.stringify({ ...r, ts: new Date(r.ts).toISOString() })).join('\n')}\n`,
-        'application/x-ndjson;charset=utf-8',
+        rows.map((r) => ({ ...r, ts: new Date(r.ts).toISOString() })),
       )
     } else {
       const header = [
@@ -242,58 +215,17 @@ export function RunLogSearch() {
             />
             <TimeRangeControl range={q.range} customFrom={q.customFrom} customTo={q.customTo} onChange={q.update} />
           </Flex>
-          <Flex gap={8} wrap align="center">
-            <Flex gap={6} align="center">
-              <Switch size="small" checked={!!liveSince} onChange={setLive} aria-label={t('logs.live')} />
-              <Typography.Text>{t('logs.live')}</Typography.Text>
-              {liveSince ? <Typography.Text type="secondary">{t('logs.liveHint')}</Typography.Text> : null}
-            </Flex>
-            <Button icon={<ReloadOutlined />} onClick={q.refresh} loading={log.isRefetching && !log.isFetchingNextPage}>
-              {t('logs.refresh')}
-            </Button>
-            <Dropdown
-              disabled={rows.length === 0}
-              menu={{
-                items: [
-                  { key: 'csv', label: t('logs.exportCsv'), onClick: () => exportRows('csv') },
-                  { key: 'ndjson', label: t('logs.exportNdjson'), onClick: () => exportRows('ndjson') },
-                ],
-              }}
-            >
-              <Button icon={<DownloadOutlined />} disabled={rows.length === 0}>
-                {t('logs.export')}
-              </Button>
-            </Dropdown>
-          </Flex>
+          <LogToolbar
+            live={!!live.since}
+            onLive={live.setLive}
+            onRefresh={q.refresh}
+            refreshing={log.isRefetching && !log.isFetchingNextPage}
+            canExport={rows.length > 0}
+            onExport={exportRows}
+          />
         </Flex>
       </Flex>
-      {log.isError && !log.data ? (
-        <QueryError error={log.error} onRetry={() => void log.refetch()} />
-      ) : (
-        <>
-          <Table<RunLogRow>
-            rowKey={rowKey}
-            size="small"
-            columns={columns}
-            dataSource={rows}
-            loading={log.isPending || (log.isPlaceholderData && log.isFetching)}
-            pagination={false}
-            tableLayout="fixed"
-            scroll={{ x: 1450 }}
-            onRow={(r) => ({ onClick: () => setOpen(r), style: { cursor: 'pointer' } })}
-            locale={{ emptyText: <Empty description={t('logs.empty')} /> }}
-          />
-          <Flex justify="space-between" align="center" style={{ marginTop: 12 }}>
-            <Typography.Text type="secondary">{t('logs.loaded', { count: rows.length })}</Typography.Text>
-            {log.hasNextPage ? (
-              <Button loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
-                {t('common.loadMore')}
-              </Button>
-            ) : null}
-            <span />
-          </Flex>
-        </>
-      )}
+      <LogTable<RunLogRow> log={log} rows={rows} columns={columns} scrollX={1450} onRow={setOpen} />
       <RunLogDrawer row={open} onClose={() => setOpen(null)} />
     </>
   )

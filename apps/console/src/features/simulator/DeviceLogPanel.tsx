@@ -5,8 +5,9 @@ import { Button, Card, Empty, Flex, Segmented, Tag, Tooltip, Typography } from '
 import Link from 'next/link'
 import { useState } from 'react'
 import { CodeTag } from '@/components/CodeTag'
+import { fileStamp } from '@/features/logs/query'
 import { useT } from '@/i18n/I18nProvider'
-import { downloadText } from '@/lib/csv'
+import { downloadNdjson } from '@/lib/csv'
 import { formatTimeMs } from '@/lib/format'
 import { entryText, KIND_COLOR } from './labels'
 import type { DeviceRef, LogRow } from './useSimulator'
@@ -30,10 +31,10 @@ export function DeviceLogPanel({
   const shown = filter === 'all' ? rows : rows.filter((r) => r.kind === filter)
   const cloudLogs = `/logs?tab=run&productKey=${encodeURIComponent(device.productKey)}&deviceName=${encodeURIComponent(device.deviceName)}`
 
-  const download = () => {
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-    const lines = [...rows].reverse().map((r) =>
-      JSON.stringify({
+  const download = () =>
+    downloadNdjson(
+      `simulator_${device.deviceName}_${fileStamp()}.ndjson`,
+      [...rows].reverse().map((r) => ({
         ts: new Date(r.ts).toISOString(),
         session: r.sessionId,
         kind: r.kind,
@@ -44,14 +45,8 @@ export function DeviceLogPanel({
         qos: r.qos,
         payload: r.payload,
         text: r.text,
-      }),
+      })),
     )
-    downloadText(
-      `simulator_${device.deviceName}_${stamp}.ndjson`,
-      `${lines.join('\n')}\n`,
-      'application/x-ndjson;charset=utf-8',
-    )
-  }
 
   return (
     <Card
