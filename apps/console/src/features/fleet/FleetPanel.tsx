@@ -24,6 +24,7 @@ import { CodeWithMeaning } from '@/components/CodeTag'
 import { TimeText } from '@/components/TimeText'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
+import type { MessageKey } from '@/i18n/translate'
 import type { ThingModel } from '@/lib/alink'
 import { errorMessage } from '@/lib/errors'
 import { useTRPC } from '@/trpc/react'
@@ -247,9 +248,10 @@ function RunCard({ run, onStop, stopping }: { run: Run; onStop: () => void; stop
         <Flex gap={8} wrap style={{ marginTop: 4 }}>
           <Typography.Text type="secondary">{t('fleet.stats.replyCodes')}</Typography.Text>
           {replyCodes.map(([code, n]) => (
-            <span key={code}>
-              <CodeWithMeaning code={Number(code)} /> × {n}
-            </span>
+            <Flex key={code} gap={4} align="center">
+              <CodeWithMeaning code={Number(code)} />
+              <Typography.Text>× {n}</Typography.Text>
+            </Flex>
           ))}
         </Flex>
       ) : null}
@@ -268,7 +270,17 @@ function RunCard({ run, onStop, stopping }: { run: Run; onStop: () => void; stop
               width: 190,
               render: (at: number) => <TimeText value={at} />,
             },
-            { title: t('fleet.log.kind'), dataIndex: 'kind', width: 150, render: (k: string) => <Tag>{k}</Tag> },
+            {
+              title: t('fleet.log.kind'),
+              dataIndex: 'kind',
+              width: 170,
+              // a kind a newer engine reports and the catalogue does not know yet shows as is
+              render: (k: string) => {
+                const key = `fleet.log.kinds.${k}` as MessageKey
+                const label = t(key)
+                return <Tag>{label === key ? k : label}</Tag>
+              },
+            },
             { title: t('fleet.log.device'), dataIndex: 'device', width: 220, render: (d?: string) => d ?? '-' },
             { title: t('fleet.log.message'), dataIndex: 'message', ellipsis: true },
           ]}
