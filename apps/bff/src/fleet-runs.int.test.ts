@@ -1,5 +1,6 @@
+import { Device } from '@iotops/device-sdk'
 import { ZFleetScenario } from '@iotops/device-sdk/scenario'
-import { fleet } from '@iotops/services'
+import { devices, fleet } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFleetCli } from './fleet-cli'
 import type { RunningNode } from './node'
@@ -94,6 +95,21 @@ describe('fleet runs in the node (the simulator page and the API start them)', (
     await expect(node.fleet.start(TEST_ACTOR, { productKey, config: sc({ count: 2 }) })).rejects.toThrow(
       /1 of the fleet's devices are disabled \(fr_00002/,
     )
+    // the real fr_00001 is connected: a virtual one would take its place (427), so the run is refused
+    await node.db.prisma.device.update({
+      where: { productKey_deviceName: { productKey, deviceName: first.devices[1]!.deviceName } },
+      data: { disabled: false },
+    })
+    const real = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, ...first.devices[0]! })
+    try {
+      await eventually(async () => (await devices.deviceDetail(node.db, first.devices[0]!)).status === 'ONLINE')
+      await expect(node.fleet.start(TEST_ACTOR, { productKey, config: sc({ count: 2 }) })).rejects.toThrow(
+        /1 of the fleet's devices are online already \(fr_00001/,
+      )
+      expect(node.fleet.list(productKey)).toEqual([])
+    } finally {
+      await real.close()
+    }
   })
 
   it('runs headless from the CLI with a saved scenario, and fails the job when replies are errors', async () => {
