@@ -1,6 +1,4 @@
 import {
-  Codes,
-  deviceTopicAccess,
   findService,
   newMessageId,
   type ThingModel,
@@ -276,15 +274,8 @@ export async function pubToDevice(
       1903,
     )
   }
-  const product = await hub.products.get(input.productKey)
-  if (!product) throw notFound(`the product ${input.productKey}`)
-  const access = deviceTopicAccess({
-    topic: input.topic,
-    action: 'subscribe',
-    productKey: input.productKey,
-    deviceName: parts[2],
-    topicClasses: product.topicClasses,
-  })
+  if (!(await hub.products.get(input.productKey))) throw notFound(`the product ${input.productKey}`)
+  const access = await hub.topicAccess({ productKey: input.productKey, deviceName: parts[2] }, input.topic, 'subscribe')
   if (!access.allowed)
     throw badRequest(`devices cannot subscribe to ${input.topic}: add a topic class with subscribe rights`, 9236)
   const id = newMessageId()

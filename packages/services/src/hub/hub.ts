@@ -290,16 +290,28 @@ export class DeviceHub extends EventEmitter {
     }
   }
 
-  private async authorizeSubscribe(s: DeviceSession, sub: Subscription): Promise<boolean> {
-    const product = await this.products.get(s.productKey)
-    const access = deviceTopicAccess({
-      topic: sub.topic,
-      action: 'subscribe',
-      productKey: s.productKey,
-      deviceName: s.deviceName,
+  /**
+   * The topic ACL: may this device (or a gateway, for its logged-in sub-devices) publish or subscribe `topic` —
+   * its own system topics and its product's custom topic classes with their rights.
+   */
+  async topicAccess(
+    d: { productKey: string; deviceName: string; subDevices?: DeviceSession['subDevices'] },
+    topic: string,
+    action: 'publish' | 'subscribe',
+  ) {
+    const product = await this.products.get(d.productKey)
+    return deviceTopicAccess({
+      topic,
+      action,
+      productKey: d.productKey,
+      deviceName: d.deviceName,
       topicClasses: product?.topicClasses ?? [],
-      subDevices: [...s.subDevices.values()],
+      subDevices: d.subDevices ? [...d.subDevices.values()] : [],
     })
+  }
+
+  private async authorizeSubscribe(s: DeviceSession, sub: Subscription): Promise<boolean> {
+    const access = await this.topicAccess(s, sub.topic, 'subscribe')
     await this.record({
       productKey: s.productKey,
       deviceName: s.deviceName,

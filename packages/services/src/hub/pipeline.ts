@@ -1,5 +1,4 @@
 import {
-  deviceTopicAccess,
   findProperty,
   numericValue,
   parseAlinkRequest as parseAlink,
@@ -95,16 +94,8 @@ export function createPipeline(hub: DeviceHub) {
       traceId: newTraceId(),
       at: new Date(),
     }
-    const product = await hub.products.get(s.productKey)
     // 1. topic authorization [reference 7.1: 9236 topic authorization failed]
-    const access = deviceTopicAccess({
-      topic: m.topic,
-      action: 'publish',
-      productKey: s.productKey,
-      deviceName: s.deviceName,
-      topicClasses: product?.topicClasses ?? [],
-      subDevices: [...s.subDevices.values()],
-    })
+    const access = await hub.topicAccess(s, m.topic, 'publish')
     if (!access.allowed) {
       await record(m, {
         bizType: BizType.Uplink,
@@ -141,7 +132,8 @@ export function createPipeline(hub: DeviceHub) {
       content: { Content: text },
     })
     // 4. route
-    const model = m.s === s ? product?.thingModel : (await hub.products.get(m.s.productKey))?.thingModel
+    // the product cache answers from memory (the ACL check above loaded it)
+    const model = (await hub.products.get(m.s.productKey))?.thingModel
     const isReply = 'reply' in parsed && parsed.reply
     switch (
       parsed.kind === 'unknown' || parsed.kind === 'custom' || parsed.kind === 'rrpc.ext'

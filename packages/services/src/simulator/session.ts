@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events'
 import {
   Codes,
-  deviceTopicAccess,
   exampleTslParams,
   findService,
   parseTopic,
@@ -464,14 +463,7 @@ export class SimulatorSession extends EventEmitter {
         `${topic} is not a concrete topic: replace the + and # of the topic class with names`,
         Codes.TOPIC_FORMAT_ERROR,
       )
-    const product = await this.product()
-    const access = deviceTopicAccess({
-      topic,
-      action,
-      productKey: pk,
-      deviceName: dn,
-      topicClasses: product.topicClasses,
-    })
+    const access = await this.o.hub.topicAccess({ productKey: pk, deviceName: dn }, topic, action)
     if (!access.allowed)
       throw badRequest(
         `devices of this product may not ${action === 'publish' ? 'publish to' : 'subscribe to'} ${topic}: ${access.reason}; add a topic class with ${action === 'publish' ? 'publish' : 'subscribe'} rights`,
