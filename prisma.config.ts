@@ -2,7 +2,7 @@ import { defineConfig } from 'prisma/config'
 
 // Partitioned, high-volume tables: created by hand-written SQL in prisma/migrations (Prisma cannot express
 // partitioning), still modelled in schema.prisma. Keep this list and PARTITIONED_TABLES in packages/db in step.
-export const EXTERNAL_TABLES = ['run_log', 'device_log', 'property_history', 'event_history', 'metric_point']
+export const EXTERNAL_TABLES = ['run_log', 'device_log', 'property_history', 'event_history', 'metric_point', 'property_metric']
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',

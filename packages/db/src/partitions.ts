@@ -10,6 +10,7 @@ export const PARTITIONED_TABLES = [
   'property_history',
   'event_history',
   'metric_point',
+  'property_metric',
 ] as const
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number]
 
@@ -20,6 +21,7 @@ export const DEFAULT_RETENTION_DAYS: Record<PartitionedTable, number> = {
   property_history: 30,
   event_history: 30,
   metric_point: 31,
+  property_metric: 31,
 }
 
 const DAY = 86_400_000

@@ -9,7 +9,7 @@ import {
 import type { Actor } from '../context'
 import { AppError, badRequest, deviceNotFound, notFound } from '../errors'
 import { newTraceId } from '../ids'
-import { Metric } from '../metrics/counters'
+import { Metric } from '../metrics/codes'
 import { BizType, logContent } from '../runlog/writer'
 import type { DeviceHub } from './hub'
 import type { DeviceReply } from './pipeline'
@@ -110,8 +110,8 @@ async function send(
     content: logContent({ Params: call.params, caller: actor.name }),
   })
   await hub.publish(call.topic, text, 0)
-  hub.metrics.add(Metric.DownMessages, t.productKey)
-  hub.metrics.add(Metric.DownBytes, t.productKey, Buffer.byteLength(text))
+  hub.metrics.add(Metric.DownMqtt, t.productKey)
+  hub.metrics.add(Metric.DownBytesMqtt, t.productKey, Buffer.byteLength(text))
   await hub.record({
     productKey: t.productKey,
     deviceName: t.deviceName,
@@ -190,7 +190,7 @@ export async function invokeThingService(
         },
       )
       const r = await w.promise.catch(async (e: AppError) => {
-        hub.metrics.add(Metric.ServiceCallFailures, input.productKey)
+        hub.metrics.add(Metric.ServiceCallErrors, input.productKey)
         await hub.db.pool.query('UPDATE service_call SET code = 1905, message = $2 WHERE id = $1', [id, e.message])
         await hub.record({
           productKey: input.productKey,
@@ -280,7 +280,7 @@ export async function pubToDevice(
     throw badRequest(`devices cannot subscribe to ${input.topic}: add a topic class with subscribe rights`, 9236)
   const id = newMessageId()
   await hub.publish(input.topic, input.payload, input.qos)
-  hub.metrics.add(Metric.DownMessages, input.productKey)
+  hub.metrics.add(Metric.DownMqtt, input.productKey)
   await hub.record({
     productKey: input.productKey,
     deviceName: parts[2],

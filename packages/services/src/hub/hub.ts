@@ -13,7 +13,8 @@ import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscri
 import type { Logger } from 'pino'
 import { createDeviceLogWriter } from '../devicelog/service'
 import { newTraceId } from '../ids'
-import { Metric, MetricCounters } from '../metrics/counters'
+import { Metric } from '../metrics/codes'
+import { MetricCounters } from '../metrics/counters'
 import type { ProductCache } from '../products/cache'
 import { BizType, createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
 import { createPipeline, type Pipeline } from './pipeline'
@@ -354,7 +355,7 @@ export class DeviceHub extends EventEmitter {
     }
     const at = new Date(s.connectedAt)
     await this.state.online(s, at)
-    this.metrics.add(Metric.Connects, s.productKey)
+    this.metrics.add(Metric.NewOnline, s.productKey)
     await this.record({
       ts: at,
       productKey: s.productKey,
@@ -383,7 +384,7 @@ export class DeviceHub extends EventEmitter {
           ? 200
           : Codes.TCP_RESET)
     const at = new Date()
-    this.metrics.add(Metric.Disconnects, s.productKey)
+    this.metrics.add(Metric.NewOffline, s.productKey)
     // a replaced connection does not take the device offline: the new one is online
     if (current) await this.state.offline(s, at)
     await this.record({

@@ -12,7 +12,7 @@ import {
 import type { PublishPacket } from 'aedes'
 import { parseDeviceLogs } from '../devicelog/service'
 import { newTraceId } from '../ids'
-import { Metric } from '../metrics/counters'
+import { Metric } from '../metrics/codes'
 import { BizType, logContent } from '../runlog/writer'
 import { createGateway, type Gateway } from './gateway'
 import type { DeviceHub, DeviceSession } from './hub'
@@ -74,8 +74,8 @@ export function createPipeline(hub: DeviceHub) {
   async function reply(m: Msg, topic: string, body: object, messageId: string | null) {
     const text = JSON.stringify(body)
     await hub.publish(topic, text, 0)
-    hub.metrics.add(Metric.DownMessages, m.s.productKey)
-    hub.metrics.add(Metric.DownBytes, m.s.productKey, Buffer.byteLength(text))
+    hub.metrics.add(Metric.DownMqtt, m.s.productKey)
+    hub.metrics.add(Metric.DownBytesMqtt, m.s.productKey, Buffer.byteLength(text))
     void hub.track(
       record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } }),
     )
@@ -121,8 +121,8 @@ export function createPipeline(hub: DeviceHub) {
     const parsed = parseTopic(m.topic)
     // a gateway publishing for one of its logged-in sub-devices: the message is the sub-device's
     if ('productKey' in parsed) m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
-    hub.metrics.add(Metric.UpMessages, m.s.productKey)
-    hub.metrics.add(Metric.UpBytes, m.s.productKey, m.payload.length)
+    hub.metrics.add(Metric.UpMqtt, m.s.productKey)
+    hub.metrics.add(Metric.UpBytesMqtt, m.s.productKey, m.payload.length)
     // 3. the device→cloud message itself
     const logUp = record(m, {
       bizType: BizType.Uplink,
@@ -254,7 +254,7 @@ export function createPipeline(hub: DeviceHub) {
         })
       },
     )
-    if (!ok) hub.metrics.add(Metric.PropertyPostFailures, m.s.productKey)
+    if (!ok) hub.metrics.add(Metric.PropertyPostErrors, m.s.productKey)
   }
 
   async function eventPost(m: Msg, text: string, identifier: string, model: ThingModel | undefined) {
@@ -310,7 +310,7 @@ export function createPipeline(hub: DeviceHub) {
       message: typeof body.message === 'string' ? body.message : undefined,
       traceId: m.traceId,
     }
-    if (code !== 200) hub.metrics.add(Metric.ServiceCallFailures, m.s.productKey)
+    if (code !== 200) hub.metrics.add(Metric.ServiceCallErrors, m.s.productKey)
     await Promise.all([
       hub.db.pool.query(
         `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5`,

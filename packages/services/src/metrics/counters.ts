@@ -1,23 +1,6 @@
 import type { Db } from '@iotops/db'
 import { ensurePartition } from '@iotops/db'
 
-/** Metric codes, named as the reference's monitoring metrics are. */
-export const Metric = {
-  UpMessages: 'MessageCountSentToIoT_MQTT',
-  DownMessages: 'MessageCountSentToDevice_MQTT',
-  UpBytes: 'MessageSizeSentToIoT_MQTT',
-  DownBytes: 'MessageSizeSentToDevice_MQTT',
-  Connects: 'DeviceConnectCount',
-  Disconnects: 'DeviceDisconnectCount',
-  PropertyPosts: 'PropertyPostCount',
-  PropertyPostFailures: 'PropertyPostFailCount',
-  EventPosts: 'EventPostCount',
-  PropertySets: 'PropertySetCount',
-  ServiceCalls: 'ServiceCallCount',
-  ServiceCallFailures: 'ServiceCallFailCount',
-  AuthFailures: 'DeviceAuthFailCount',
-} as const
-
 const MINUTE = 60_000
 
 /**

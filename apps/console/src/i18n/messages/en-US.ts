@@ -1,3 +1,7 @@
+import * as alarm from './features/alarm'
+import * as dashboard from './features/dashboard'
+import * as monitoring from './features/monitoring'
+
 /**
  * English (US) — the reference catalogue: its shape is the type every other catalogue must match.
  * Placeholders are `{name}`. Technical identifiers the platform uses as field names (ProductKey, DeviceName,
@@ -1088,6 +1092,9 @@ export const enUS = {
       },
     },
   },
+  monitoring: monitoring.enUS,
+  alarm: alarm.enUS,
+  dashboard: dashboard.enUS,
 }
 
 export type Messages = typeof enUS

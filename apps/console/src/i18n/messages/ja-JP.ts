@@ -1,4 +1,7 @@
 import type { Messages } from './en-US'
+import * as alarm from './features/alarm'
+import * as dashboard from './features/dashboard'
+import * as monitoring from './features/monitoring'
 
 /** 日本語：用語は参照プラットフォームのコンソールに合わせる（製品、デバイス、TSL モデル、オンライン／オフライン／未アクティブ／無効）。 */
 export const jaJP: Messages = {
@@ -1090,4 +1093,7 @@ export const jaJP: Messages = {
       },
     },
   },
+  monitoring: monitoring.jaJP,
+  alarm: alarm.jaJP,
+  dashboard: dashboard.jaJP,
 }
