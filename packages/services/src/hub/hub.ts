@@ -70,6 +70,8 @@ export interface StatusChange {
   status: 'ONLINE' | 'OFFLINE'
   code: number
   at: Date
+  /** the connection's remote address (ONLINE of a directly connected device) */
+  ip?: string | null
 }
 
 /**
@@ -367,7 +369,7 @@ export class DeviceHub extends EventEmitter {
       code: 200,
       content: logContent({ Content: 'online', clientId: s.clientId, ip: s.ip, protocol: s.protocol }),
     })
-    this.emit('status', { ...pick(s), status: 'ONLINE', code: 200, at } satisfies StatusChange)
+    this.emit('status', { ...pick(s), status: 'ONLINE', code: 200, at, ip: s.ip } satisfies StatusChange)
   }
 
   private async onOffline(c: IotClient) {

@@ -1,6 +1,7 @@
 import * as alarm from './features/alarm'
 import * as dashboard from './features/dashboard'
 import * as monitoring from './features/monitoring'
+import * as notify from './features/notify'
 
 /**
  * English (US) — the reference catalogue: its shape is the type every other catalogue must match.
@@ -1095,6 +1096,7 @@ export const enUS = {
   monitoring: monitoring.enUS,
   alarm: alarm.enUS,
   dashboard: dashboard.enUS,
+  notify: notify.enUS,
 }
 
 export type Messages = typeof enUS

@@ -2,6 +2,7 @@ import type { Messages } from './en-US'
 import * as alarm from './features/alarm'
 import * as dashboard from './features/dashboard'
 import * as monitoring from './features/monitoring'
+import * as notify from './features/notify'
 
 /** 日本語：用語は参照プラットフォームのコンソールに合わせる（製品、デバイス、TSL モデル、オンライン／オフライン／未アクティブ／無効）。 */
 export const jaJP: Messages = {
@@ -1096,4 +1097,5 @@ export const jaJP: Messages = {
   monitoring: monitoring.jaJP,
   alarm: alarm.jaJP,
   dashboard: dashboard.jaJP,
+  notify: notify.jaJP,
 }

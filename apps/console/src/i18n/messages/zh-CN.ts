@@ -2,6 +2,7 @@ import type { Messages } from './en-US'
 import * as alarm from './features/alarm'
 import * as dashboard from './features/dashboard'
 import * as monitoring from './features/monitoring'
+import * as notify from './features/notify'
 
 /** 简体中文：术语与参考平台控制台一致（产品、设备、物模型、在线/离线/未激活/已禁用）。 */
 export const zhCN: Messages = {
@@ -1080,4 +1081,5 @@ export const zhCN: Messages = {
   monitoring: monitoring.zhCN,
   alarm: alarm.zhCN,
   dashboard: dashboard.zhCN,
+  notify: notify.zhCN,
 }
