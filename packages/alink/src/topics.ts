@@ -27,6 +27,7 @@ export type PlainSystemKind =
   | 'config.get'
   | 'config.push'
   | 'log.post'
+  | 'diag.post'
   | 'deviceinfo.update'
   | 'deviceinfo.delete'
   | 'ota.firmware.get'
@@ -226,6 +227,14 @@ const DEFINITIONS: readonly Definition[] = [
     direction: 'up',
     replyable: true,
     method: 'thing.log.post',
+  },
+  // Network status of Wi-Fi devices (the reference's device network status topic).
+  {
+    kind: 'diag.post',
+    pattern: '/sys/{pk}/{dn}/_thing/diag/post',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.diag.post',
   },
   // Device tags.
   {
@@ -586,6 +595,7 @@ export const topics = {
   configGet: (pk: string, dn: string) => formatKind('config.get', pk, dn),
   configPush: (pk: string, dn: string) => formatKind('config.push', pk, dn),
   logPost: (pk: string, dn: string) => formatKind('log.post', pk, dn),
+  diagPost: (pk: string, dn: string) => formatKind('diag.post', pk, dn),
   deviceInfoUpdate: (pk: string, dn: string) => formatKind('deviceinfo.update', pk, dn),
   deviceInfoDelete: (pk: string, dn: string) => formatKind('deviceinfo.delete', pk, dn),
   otaFirmwareGet: (pk: string, dn: string) => formatKind('ota.firmware.get', pk, dn),

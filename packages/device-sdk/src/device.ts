@@ -125,6 +125,7 @@ export class Device extends EventEmitter {
         topics.reply(topics.desiredGet(pk, dn)),
         topics.reply(topics.deviceInfoUpdate(pk, dn)),
         topics.reply(topics.logPost(pk, dn)),
+        topics.reply(topics.diagPost(pk, dn)),
       ].map((t) => t),
       { qos: 0 },
     )
@@ -139,6 +140,14 @@ export class Device extends EventEmitter {
       params,
       opts.qos ?? 1,
     )
+  }
+
+  /** Reports the Wi-Fi network status (`/_thing/diag/post`): rssi dBm, snr dB, per ‰, err_stats "type,code,count;…". */
+  postNetworkStatus(
+    wifi: { rssi?: number; snr?: number; per?: number; err_stats?: string },
+    time: number = Date.now(),
+  ): Promise<AlinkReply> {
+    return this.request(topics.diagPost(this.productKey, this.deviceName), 'thing.diag.post', { p: { wifi }, time }, 1)
   }
 
   /** Posts an event (`{value, time}` params as the protocol wants). */

@@ -9,7 +9,7 @@ import {
 import type { Actor } from '../context'
 import { AppError, badRequest, deviceNotFound, notFound } from '../errors'
 import { newTraceId } from '../ids'
-import { Metric } from '../metrics/codes'
+import { commandIdentifiers } from '../metrics/recorder'
 import { BizType, logContent } from '../runlog/writer'
 import type { DeviceHub } from './hub'
 import type { DeviceReply } from './pipeline'
@@ -110,8 +110,7 @@ async function send(
     content: logContent({ Params: call.params, caller: actor.name }),
   })
   await hub.publish(call.topic, text, 0)
-  hub.metrics.add(Metric.DownMqtt, t.productKey)
-  hub.metrics.add(Metric.DownBytesMqtt, t.productKey, Buffer.byteLength(text))
+  hub.metrics.command(t.productKey, call.method, commandIdentifiers(call.method, call.identifier, call.params))
   await hub.record({
     productKey: t.productKey,
     deviceName: t.deviceName,
@@ -134,7 +133,6 @@ export async function setDeviceProperty(
   const v = validatePropertySet(d.product.thingModel as unknown as ThingModel, input.items)
   if (!v.ok) throw badRequest(v.message, v.code)
   const id = newMessageId()
-  hub.metrics.add(Metric.PropertySets, input.productKey)
   const traceId = await send(
     hub,
     actor,
@@ -170,7 +168,6 @@ export async function invokeThingService(
   const id = newMessageId()
   const method = `thing.service.${input.identifier}`
   const body = { id, version: '1.0', params: input.args, method }
-  hub.metrics.add(Metric.ServiceCalls, input.productKey)
   if (svc.callType === 'sync') {
     const timeoutMs = Math.min(input.timeoutMs ?? RRPC_TIMEOUT_DEFAULT_MS, RRPC_TIMEOUT_MAX_MS)
     const w = waitReply(hub, input, id, timeoutMs)
@@ -190,7 +187,7 @@ export async function invokeThingService(
         },
       )
       const r = await w.promise.catch(async (e: AppError) => {
-        hub.metrics.add(Metric.ServiceCallErrors, input.productKey)
+        hub.metrics.commandResult(input, method, [input.identifier], 1905, null)
         await hub.db.pool.query('UPDATE service_call SET code = 1905, message = $2 WHERE id = $1', [id, e.message])
         await hub.record({
           productKey: input.productKey,
@@ -280,7 +277,6 @@ export async function pubToDevice(
     throw badRequest(`devices cannot subscribe to ${input.topic}: add a topic class with subscribe rights`, 9236)
   const id = newMessageId()
   await hub.publish(input.topic, input.payload, input.qos)
-  hub.metrics.add(Metric.DownMqtt, input.productKey)
   await hub.record({
     productKey: input.productKey,
     deviceName: parts[2],

@@ -14,7 +14,7 @@ import type { Logger } from 'pino'
 import { createDeviceLogWriter } from '../devicelog/service'
 import { newTraceId } from '../ids'
 import { Metric } from '../metrics/codes'
-import { MetricCounters } from '../metrics/counters'
+import { MetricsRecorder, topicClassOf } from '../metrics/recorder'
 import type { ProductCache } from '../products/cache'
 import { BizType, createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
 import { createPipeline, type Pipeline } from './pipeline'
@@ -83,7 +83,7 @@ export class DeviceHub extends EventEmitter {
   readonly broker: Aedes
   readonly runLog: RunLogWriter
   readonly deviceLogs: ReturnType<typeof createDeviceLogWriter>
-  readonly metrics: MetricCounters
+  readonly metrics: MetricsRecorder
   readonly state: StateStore
   readonly limiter: RateLimiter
   readonly pipeline: Pipeline
@@ -112,7 +112,8 @@ export class DeviceHub extends EventEmitter {
       onError: (e) => opts.log.error({ err: e }, 'device log write failed; retrying'),
       onWritten: () => this.emit('written', 'device_log'),
     })
-    this.metrics = new MetricCounters(opts.db)
+    this.metrics = new MetricsRecorder(opts.db)
+    this.on('status', (c: StatusChange) => this.metrics.status(c))
     this.state = createStateStore(opts.db, opts.log)
     this.limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...defaultsWith(opts.limits) })
     this.pipeline = createPipeline(this)
@@ -357,7 +358,6 @@ export class DeviceHub extends EventEmitter {
     }
     const at = new Date(s.connectedAt)
     await this.state.online(s, at)
-    this.metrics.add(Metric.NewOnline, s.productKey)
     await this.record({
       ts: at,
       productKey: s.productKey,
@@ -386,7 +386,6 @@ export class DeviceHub extends EventEmitter {
           ? 200
           : Codes.TCP_RESET)
     const at = new Date()
-    this.metrics.add(Metric.NewOffline, s.productKey)
     // a replaced connection does not take the device offline: the new one is online
     if (current) await this.state.offline(s, at)
     await this.record({
@@ -470,7 +469,15 @@ export class DeviceHub extends EventEmitter {
   // ─────────────────────────────── downlink primitives ───────────────────────────────
 
   /** Publish to a device topic through the broker (reaches the device on whichever node holds it). */
+  /** Publishes a message to a device's topic, counted as a platform → device message. */
   publish(topic: string, payload: Buffer | string, qos: 0 | 1 = 0): Promise<void> {
+    const bytes = Buffer.isBuffer(payload) ? payload.length : Buffer.byteLength(payload)
+    const t = parseTopic(topic)
+    if ('productKey' in t) {
+      const d = { productKey: t.productKey, deviceName: t.deviceName }
+      const protocol = this.sessions.get(`${d.productKey}/${d.deviceName}`)?.iot?.protocol
+      this.metrics.message('down', { ...d, protocol }, bytes, topicClassOf(topic, d))
+    }
     return new Promise((resolve, reject) => {
       this.broker.publish(
         {

@@ -12,7 +12,9 @@ import {
 import type { PublishPacket } from 'aedes'
 import { parseDeviceLogs } from '../devicelog/service'
 import { newTraceId } from '../ids'
-import { Metric } from '../metrics/codes'
+import { deviceEventRank, eventMetric, eventRank, Metric, Rank } from '../metrics/codes'
+import { commandIdentifiers, topicClassOf } from '../metrics/recorder'
+import { parseNetworkStatus, storeNetworkStatus } from '../monitoring/network'
 import { BizType, logContent } from '../runlog/writer'
 import { createGateway, type Gateway } from './gateway'
 import type { DeviceHub, DeviceSession } from './hub'
@@ -74,8 +76,6 @@ export function createPipeline(hub: DeviceHub) {
   async function reply(m: Msg, topic: string, body: object, messageId: string | null) {
     const text = JSON.stringify(body)
     await hub.publish(topic, text, 0)
-    hub.metrics.add(Metric.DownMqtt, m.s.productKey)
-    hub.metrics.add(Metric.DownBytesMqtt, m.s.productKey, Buffer.byteLength(text))
     void hub.track(
       record(m, { bizType: BizType.Downlink, operation: topic, code: 200, messageId, content: { Content: text } }),
     )
@@ -121,8 +121,7 @@ export function createPipeline(hub: DeviceHub) {
     const parsed = parseTopic(m.topic)
     // a gateway publishing for one of its logged-in sub-devices: the message is the sub-device's
     if ('productKey' in parsed) m.s = gateway.sessionFor(s, parsed.productKey, parsed.deviceName) ?? s
-    hub.metrics.add(Metric.UpMqtt, m.s.productKey)
-    hub.metrics.add(Metric.UpBytesMqtt, m.s.productKey, m.payload.length)
+    hub.metrics.message('up', m.s, m.payload.length, topicClassOf(m.topic, m.s), m.at.getTime())
     // 3. the device→cloud message itself
     const logUp = record(m, {
       bizType: BizType.Uplink,
@@ -175,6 +174,9 @@ export function createPipeline(hub: DeviceHub) {
         break
       case 'log.post':
         await Promise.all([logUp, deviceLogs(m, text)])
+        break
+      case 'diag.post':
+        await Promise.all([logUp, networkStatus(m, text)])
         break
       case 'shadow.update':
         await Promise.all([logUp, shadow.update(m.s, text, m.traceId)])
@@ -231,7 +233,8 @@ export function createPipeline(hub: DeviceHub) {
   }
 
   async function propertyPost(m: Msg, text: string, model: ThingModel | undefined) {
-    hub.metrics.add(Metric.PropertyPosts, m.s.productKey)
+    const at = m.at.getTime()
+    hub.metrics.add(Metric.PropertyPosts, m.s.productKey, 1, at)
     const ok = await thingPost(
       m,
       text,
@@ -246,6 +249,10 @@ export function createPipeline(hub: DeviceHub) {
           ts: x.time !== undefined ? new Date(x.time) : m.at,
         }))
         await hub.state.properties(values)
+        for (const x of values) {
+          hub.metrics.rank(Rank.PropertyPosts, m.s.productKey, x.identifier, 1, at)
+          if (x.num !== null) hub.metrics.property(m.s.productKey, m.s.deviceName, x.identifier, x.num, x.ts.getTime())
+        }
         hub.emit('properties', {
           productKey: m.s.productKey,
           deviceName: m.s.deviceName,
@@ -254,18 +261,22 @@ export function createPipeline(hub: DeviceHub) {
         })
       },
     )
-    if (!ok) hub.metrics.add(Metric.PropertyPostErrors, m.s.productKey)
+    if (!ok) hub.metrics.add(Metric.PropertyPostErrors, m.s.productKey, 1, at)
   }
 
   async function eventPost(m: Msg, text: string, identifier: string, model: ThingModel | undefined) {
-    await thingPost(
+    const at = m.at.getTime()
+    const ok = await thingPost(
       m,
       text,
       `thing.event.${identifier}.post`,
       (params) => validateEventPost(model ?? { modules: [] }, identifier, params),
       async (v) => {
-        hub.metrics.add(Metric.EventPosts, m.s.productKey)
-        hub.metrics.add(`${Metric.EventPosts}_${v.type}`, m.s.productKey)
+        const type = v.type
+        hub.metrics.add(Metric.EventPosts, m.s.productKey, 1, at)
+        hub.metrics.add(eventMetric[type], m.s.productKey, 1, at)
+        hub.metrics.rank(deviceEventRank[type], m.s.productKey, m.s.deviceName, 1, at)
+        hub.metrics.rank(eventRank[type], m.s.productKey, identifier, 1, at)
         await hub.state.event({
           ts: v.time ? new Date(v.time) : m.at,
           deviceId: m.s.deviceId,
@@ -282,6 +293,10 @@ export function createPipeline(hub: DeviceHub) {
         })
       },
     )
+    if (!ok) {
+      hub.metrics.add(Metric.EventPostErrors, m.s.productKey, 1, at)
+      hub.metrics.rank(Rank.EventErrors, m.s.productKey, identifier, 1, at)
+    }
   }
 
   /** Replies to property set and async service calls: stored on the call and broadcast to waiting callers. */
@@ -310,12 +325,8 @@ export function createPipeline(hub: DeviceHub) {
       message: typeof body.message === 'string' ? body.message : undefined,
       traceId: m.traceId,
     }
-    if (code !== 200) hub.metrics.add(Metric.ServiceCallErrors, m.s.productKey)
     await Promise.all([
-      hub.db.pool.query(
-        `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5`,
-        [id, code, JSON.stringify(r.data), r.message ?? null, m.s.deviceId],
-      ),
+      storeReply(m, r),
       record(m, {
         bizType: BizType.ThingService,
         operation: 'reply',
@@ -325,6 +336,25 @@ export function createPipeline(hub: DeviceHub) {
       }),
     ])
     hub.broadcastReply(r)
+  }
+
+  /** Stores a device's answer on its call and counts it: failures per identifier, round-trip time. */
+  async function storeReply(m: Msg, r: DeviceReply) {
+    const { rows } = await hub.db.pool.query<{ method: string; identifier: string; params: unknown; ts: Date }>(
+      `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5
+       RETURNING method, identifier, params, ts`,
+      [r.id, r.code, JSON.stringify(r.data), r.message ?? null, m.s.deviceId],
+    )
+    const c = rows[0]
+    if (c)
+      hub.metrics.commandResult(
+        m.s,
+        c.method,
+        commandIdentifiers(c.method, c.identifier, c.params),
+        r.code,
+        m.at.getTime() - c.ts.getTime(),
+        m.at.getTime(),
+      )
   }
 
   async function rrpcResponse(m: Msg, text: string, messageId: string) {
@@ -344,10 +374,7 @@ export function createPipeline(hub: DeviceHub) {
       message: body && typeof body?.message === 'string' ? body.message : undefined,
       traceId: m.traceId,
     }
-    await hub.db.pool.query(
-      `UPDATE service_call SET code = $2, output = $3, message = $4, replied_at = now() WHERE id = $1 AND device_id = $5`,
-      [messageId, r.code, JSON.stringify(r.data), r.message ?? null, m.s.deviceId],
-    )
+    await storeReply(m, r)
     hub.broadcastReply(r)
   }
 
@@ -391,6 +418,17 @@ export function createPipeline(hub: DeviceHub) {
     const r = parseDeviceLogs(req.request.params, m.at, { productKey: m.s.productKey, deviceName: m.s.deviceName })
     if (!r.ok) return answer(m, method, req.request.id, 460, r.message)
     await Promise.all(r.records.map((x) => hub.deviceLogs.pushAndWait(x)))
+    await answer(m, method, req.request.id, 200, 'success')
+  }
+
+  /** /_thing/diag/post: the network status of a Wi-Fi device. */
+  async function networkStatus(m: Msg, text: string) {
+    const method = 'thing.diag.post'
+    const req = parseAlinkRequest(text, method)
+    if (!req.ok) return answer(m, method, req.id, req.code, req.message)
+    const r = parseNetworkStatus(req.request.params)
+    if (!r.ok) return answer(m, method, req.request.id, 460, r.message)
+    await storeNetworkStatus(hub.db, m.s.deviceId, r.status, m.at)
     await answer(m, method, req.request.id, 200, 'success')
   }
 

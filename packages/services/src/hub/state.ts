@@ -132,8 +132,8 @@ export function createStateStore(db: Db, log: Logger) {
     async online(s: DeviceSession, at: Date) {
       await db.pool.query(
         `UPDATE device SET status = 'ONLINE', last_online_at = $2, activated_at = coalesce(activated_at, $2), ip = $3,
-           client_id = $4, updated_at = now() WHERE id = $1`,
-        [s.deviceId, at, s.ip, s.connId],
+           client_id = $4, protocol = $5, updated_at = now() WHERE id = $1`,
+        [s.deviceId, at, s.ip, s.connId, s.protocol],
       )
     },
     /** Offline only if this connection is still the device's current one (not replaced, here or on another node). */

@@ -1,0 +1,3 @@
+export { DEFAULT_SPEC, getInstanceSpec, type InstanceSpec, setInstanceSpec } from '../metrics/sampler'
+export * from './board'
+export { listNetworkStatus, type NetworkError, parseNetworkStatus } from './network'
