@@ -1,0 +1,14 @@
+export { AlarmEngine, type AlarmEngineOptions, type LimitEvent } from './engine'
+export {
+  type AlarmRuleView,
+  createRule,
+  deleteRule,
+  enableWatermarkAlerts,
+  getRule,
+  listHistory,
+  listRules,
+  setRuleEnabled,
+  updateRule,
+  WATERMARK_METRICS,
+} from './rules'
+export { LEVELS, OPERATORS, SILENCE_CHOICES } from './schema'
