@@ -1,5 +1,5 @@
 import { Device } from '@iotops/device-sdk'
-import { LevelSampler, Metric } from '@iotops/services'
+import { LevelSampler, Metric, monitoring } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { type HttpSession, seedSensorProduct, signInHttp, startTestNode } from './testing'
@@ -181,5 +181,26 @@ describe('monitoring board', () => {
       { type: '10', code: '05', count: 10 },
     ])
     await dev.close()
+  })
+
+  it('prunes day rankings, alarm history and delivered notifications past retention, never pending ones', async () => {
+    const old = new Date(Date.now() - 100 * 86_400_000)
+    await node.db.pool.query(
+      `INSERT INTO daily_rank (day, metric, product_key, subject, value) VALUES ($1::date, 'DailyConnects', 'pk', 'old', 1)`,
+      [old],
+    )
+    await node.db.prisma.alarmHistory.create({
+      data: { at: old, ruleName: 'r', kind: 'threshold', status: 'ALARM', level: 'INFO', metric: 'm', message: 'x' },
+    })
+    await node.db.prisma.notification.createMany({
+      data: [
+        { createdAt: old, channel: 'console', status: 'SENT', subject: 'old sent', body: '' },
+        { createdAt: old, channel: 'webhook', status: 'PENDING', subject: 'old pending', body: '' },
+      ],
+    })
+    const pruned = await monitoring.pruneMonitoring(node.db)
+    expect(pruned).toMatchObject({ daily_rank: 1, alarm_history: 1, notification: 1 })
+    expect(await node.db.prisma.notification.count({ where: { subject: 'old pending' } })).toBe(1)
+    expect(await node.db.prisma.notification.count({ where: { subject: 'old sent' } })).toBe(0)
   })
 })
