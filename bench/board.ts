@@ -3,7 +3,8 @@
 // into the tables the metrics pipeline fills (minute counters and gauges per product, day rankings per device and
 // identifier, per-minute roll-ups of a numeric property per device and for all devices) — the same rows, without
 // spending 7 days producing them. Prints p50/p95/max of the board query (server time: the service call, no HTTP)
-// and writes bench/results/board-<date>.json.
+// and writes bench/results/board-<date>.json. Server time = the board service call plus serialising the response as
+// tRPC does (superjson); BENCH_PROFILE=1 also prints each card's time.
 //
 //   pnpm --filter @iotops/bench board
 //   pnpm --filter @iotops/bench board -- --devices 1000 --days 7 --runs 30
@@ -14,6 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createDb, ensurePartition, migrate, startEmbeddedPostgres } from '@iotops/db'
 import { Metric, monitoring, Rank } from '@iotops/services'
+import { decodeSeries } from '@iotops/services/schemas'
+import superjson from 'superjson'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const { values: argv } = parseArgs({
@@ -71,6 +74,12 @@ try {
        FROM unnest($3::text[]) AS pk, generate_series($4::timestamptz, $5::timestamptz, interval '1 minute') AS ts`,
       [metric, v, pks, new Date(from), new Date(now)],
     )
+    // the all-products total the recorder keeps beside the products' points
+    await db.pool.query(
+      `INSERT INTO metric_point (metric, product_key, ts, value)
+       SELECT metric, '*', ts, sum(value) FROM metric_point WHERE metric = $1 GROUP BY metric, ts`,
+      [metric],
+    )
   }
   // day rankings per device (messages, bytes, connects) and per identifier
   for (const metric of [Rank.UpMessages, Rank.DownMessages, Rank.UpBytes, Rank.Connects, Rank.Disconnects]) {
@@ -106,7 +115,7 @@ try {
   const user = await db.prisma.user.create({
     data: { email: 'bench@example.com', name: 'bench', passwordHash: 'x', role: 'ADMIN' },
   })
-  const card = (c: object, position: number) => ({
+  const card = (c: { metric: string; [k: string]: unknown }, position: number) => ({
     userId: user.id,
     kind: 'basic',
     name: 'card',
@@ -146,15 +155,30 @@ try {
   const range = { from: new Date(from), to: new Date(now) }
   const times: number[] = []
   let points = 0
+  let bytes = 0
   for (let i = 0; i < cfg.runs + 3; i++) {
     const s = performance.now()
     const data = await monitoring.boardData(db, user.id, { range })
+    // the response as tRPC sends it (superjson), part of the server's time
+    const body = JSON.stringify(superjson.serialize(data))
     const ms = performance.now() - s
+    bytes = body.length
     if (i >= 3) times.push(ms) // 3 warm-up runs
     points = data.reduce(
-      (n, d) => n + (d.chart === 'area' ? d.series.reduce((k, x) => k + x.points.length, 0) : d.items.length),
+      (n, d) =>
+        n + (d.chart === 'area' ? d.series.reduce((k, x) => k + decodeSeries(x.points).length, 0) : d.items.length),
       0,
     )
+  }
+  if (process.env.BENCH_PROFILE) {
+    for (const c of await db.prisma.monitorCard.findMany({
+      where: { userId: user.id },
+      orderBy: { position: 'asc' },
+    })) {
+      const s = performance.now()
+      for (let i = 0; i < 5; i++) await monitoring.boardData(db, user.id, { range, ids: [c.id] })
+      console.log(c.kind, c.metric, c.productKey, c.granularity, `${((performance.now() - s) / 5).toFixed(1)} ms`)
+    }
   }
   times.sort((a, b) => a - b)
   const q = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 10) / 10
@@ -166,6 +190,7 @@ try {
     rows: sizes,
     cards: 12,
     pointsReturned: points,
+    responseBytes: bytes,
     boardMs: { p50: q(0.5), p95: q(0.95), max: q(1) },
   }
   console.log(

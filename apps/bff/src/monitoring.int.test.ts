@@ -1,5 +1,6 @@
 import { Device } from '@iotops/device-sdk'
 import { LevelSampler, Metric, monitoring } from '@iotops/services'
+import { decodeSeries } from '@iotops/services/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { type HttpSession, seedSensorProduct, signInHttp, startTestNode } from './testing'
@@ -32,11 +33,11 @@ interface Card {
   hidden: boolean
 }
 type Data =
-  | { id: string; chart: 'area'; series: { aggregation: string; points: { ts: number; value: number }[] }[] }
+  | { id: string; chart: 'area'; series: { aggregation: string; points: string }[] }
   | { id: string; chart: 'rank'; items: { subject: string; value: number }[] }
 
 const total = (d: Data | undefined) =>
-  d?.chart === 'area' ? d.series[0]!.points.reduce((s, p) => s + p.value, 0) : Number.NaN
+  d?.chart === 'area' ? decodeSeries(d.series[0]!.points).reduce((s, p) => s + p.value, 0) : Number.NaN
 
 describe('monitoring board', () => {
   it('counts what real devices do, per product and for all products, and rolls up numeric properties', async () => {
@@ -74,7 +75,7 @@ describe('monitoring board', () => {
     const online = byId.get(cards[0]!.id)
     // all products: at least our two devices online in the sampled minute
     expect(
-      online?.chart === 'area' && Math.max(...online.series[0]!.points.map((p) => p.value)),
+      online?.chart === 'area' && Math.max(...decodeSeries(online.series[0]!.points).map((p) => p.value)),
     ).toBeGreaterThanOrEqual(2)
     // this product: 6 property posts + 1 event = 7 messages up
     expect(total(byId.get(mine[0]!.id))).toBe(7)
@@ -101,7 +102,7 @@ describe('monitoring board', () => {
     )
     const [prop] = await trpc<Data[]>('monitor.data', { range, ids: [card.id] })
     if (prop?.chart !== 'area') throw new Error('expected an area card')
-    const series = Object.fromEntries(prop.series.map((s) => [s.aggregation, s.points]))
+    const series = Object.fromEntries(prop.series.map((s) => [s.aggregation, decodeSeries(s.points)]))
     // the late value sits alone in its own minute; the others in the current one(s)
     const lateMinute = Math.floor(late / MINUTE) * MINUTE
     expect(series.max!.find((p) => p.ts === lateMinute)?.value).toBe(99)

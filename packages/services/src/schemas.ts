@@ -11,3 +11,5 @@ export { type TRunLogSearchInput, type TRunLogTailInput, ZRunLogSearchInput, ZRu
 export * from './simulator/schema'
 export * from './simulator/strategy'
 export * from './monitoring/schema'
+export * from './alarms/schema'
+export { decodeSeries, type Point } from './metrics/series'

@@ -1,14 +1,12 @@
 import type { Db } from '@iotops/db'
 import { metricDef } from './codes'
+import { ALL_PRODUCTS } from './recorder'
+import type { Point } from './series'
 
 export type Aggregation = 'latest' | 'count' | 'sum' | 'min' | 'max' | 'avg'
 export const AGGREGATIONS: readonly Aggregation[] = ['latest', 'count', 'sum', 'min', 'max', 'avg']
 
-export interface Point {
-  /** start of the period, epoch ms */
-  ts: number
-  value: number
-}
+export type { Point } from './series'
 
 export interface Window {
   from: Date
@@ -18,35 +16,51 @@ export interface Window {
 }
 
 const BIN = (g: number) => `date_bin('${g} minutes'::interval, ts, TIMESTAMPTZ 'epoch')`
+const EPOCH = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`
+
+type AreaQuery = Window & { metric: string; productKey: string | null; perProduct?: boolean }
 
 /**
- * An area metric per period: counters add up in the period, gauges take each product's last sample of the
- * period. Periods without any point are absent (the caller decides whether a gap means 0 or "no data").
- * `perProduct` keeps one series per product (alarm rules evaluate every product on its own); otherwise the
- * products are added together.
+ * The SQL of an area metric per period, selecting (product_key, t epoch ms, v): counters add up in the period, gauges
+ * take the last sample of the period. Periods without any point are absent (the caller decides whether a gap means
+ * 0 or "no data"). `productKey` null reads the all-products total the recorder keeps; `perProduct` gives one series
+ * per product instead (alarm rules judge every product on its own).
  */
-export async function metricPoints(
-  db: Db,
-  q: Window & { metric: string; productKey: string | null; perProduct?: boolean },
-): Promise<{ productKey: string; ts: number; value: number }[]> {
+function areaSql(q: AreaQuery): { sql: string; params: unknown[] } {
   const def = metricDef(q.metric)
   if (!def || def.chart !== 'area') throw new Error(`${q.metric} is not an area metric`)
+  const series = def.instance
+    ? "product_key = ''"
+    : q.productKey !== null
+      ? 'product_key = $4'
+      : q.perProduct
+        ? `product_key NOT IN ('', '${ALL_PRODUCTS}')`
+        : `product_key = '${ALL_PRODUCTS}'`
   const params: unknown[] = [q.metric, q.from, q.to]
-  const byProduct = q.productKey !== null ? (params.push(q.productKey), 'AND product_key = $4') : ''
-  const inner =
-    def.kind === 'gauge'
-      ? `SELECT DISTINCT ON (product_key, t) product_key, ${BIN(q.granularity)} AS t, value
-         FROM metric_point WHERE metric = $1 AND ts >= $2 AND ts < $3 ${byProduct}
-         ORDER BY product_key, t, ts DESC`
-      : `SELECT product_key, ${BIN(q.granularity)} AS t, value
-         FROM metric_point WHERE metric = $1 AND ts >= $2 AND ts < $3 ${byProduct}`
-  const group = q.perProduct ? 'product_key, t' : 't'
-  const { rows } = await db.pool.query<{ product_key: string | null; t: Date; v: number }>(
-    `SELECT ${q.perProduct ? 'product_key' : 'NULL AS product_key'}, t, sum(value) AS v FROM (${inner}) x
-     GROUP BY ${group} ORDER BY ${group}`,
+  if (!def.instance && q.productKey !== null) params.push(q.productKey)
+  const where = `metric = $1 AND ts >= $2 AND ts < $3 AND ${series}`
+  // a minute point is already one period at 1-minute granularity; coarser periods add up (counters) or keep the
+  // period's last sample (gauges)
+  const sql =
+    q.granularity === 1
+      ? `SELECT product_key, ${EPOCH('ts')} AS t, value AS v FROM metric_point WHERE ${where}`
+      : def.kind === 'gauge'
+        ? `SELECT DISTINCT ON (product_key, b) product_key, ${EPOCH('b')} AS t, value AS v
+           FROM (SELECT product_key, ${BIN(q.granularity)} AS b, ts, value FROM metric_point WHERE ${where}) x
+           ORDER BY product_key, b, ts DESC`
+        : `SELECT product_key, ${EPOCH(BIN(q.granularity))} AS t, sum(value) AS v
+           FROM metric_point WHERE ${where} GROUP BY product_key, 2`
+  return { sql, params }
+}
+
+/** An area metric's points, per product when asked (alarm evaluation, the old view). */
+export async function metricPoints(db: Db, q: AreaQuery): Promise<{ productKey: string; ts: number; value: number }[]> {
+  const { sql, params } = areaSql(q)
+  const { rows } = await db.pool.query<{ product_key: string; t: number; v: number }>(
+    `SELECT * FROM (${sql}) x ORDER BY product_key, t`,
     params,
   )
-  return rows.map((r) => ({ productKey: r.product_key ?? '', ts: r.t.getTime(), value: Number(r.v) }))
+  return rows.map((r) => ({ productKey: r.product_key, ts: r.t, value: r.v }))
 }
 
 export async function metricSeries(
@@ -56,30 +70,51 @@ export async function metricSeries(
   return (await metricPoints(db, q)).map(({ ts, value }) => ({ ts, value }))
 }
 
-/** A numeric thing-model property per period, for one device or all devices of the product. */
+/** `[[t…], [v…]]` as JSON text, built by PostgreSQL (see `decodeSeries`). */
+const columnsJson = (v: string) =>
+  `coalesce(json_build_array(array_agg(t ORDER BY t), array_agg(${v} ORDER BY t))::text, '[[],[]]')`
+
+/** An area metric for a board card: the series already encoded as `decodeSeries` text. */
+export async function metricSeriesText(
+  db: Db,
+  q: Window & { metric: string; productKey: string | null },
+): Promise<string> {
+  const { sql, params } = areaSql(q)
+  const { rows } = await db.pool.query<{ s: string }>(`SELECT ${columnsJson('v')} AS s FROM (${sql}) x`, params)
+  return rows[0]!.s
+}
+
+const PROPERTY_AGG: Record<Aggregation, string> = {
+  latest: 'l',
+  count: 'c',
+  sum: 's',
+  min: 'mn',
+  max: 'mx',
+  avg: 's / nullif(c, 0)',
+}
+
+/**
+ * A numeric thing-model property per period, for one device or all devices of the product: one `decodeSeries`
+ * text per aggregation.
+ */
 export async function propertySeries(
   db: Db,
   q: Window & { productKey: string; identifier: string; deviceName: string | null; aggregations: Aggregation[] },
-): Promise<Record<Aggregation, Point[]>> {
-  const { rows } = await db.pool.query<{ t: Date; c: string; s: number; mn: number; mx: number; l: number }>(
-    `SELECT ${BIN(q.granularity)} AS t, sum(count) AS c, sum(sum) AS s, min(min) AS mn, max(max) AS mx,
-            (array_agg(last ORDER BY last_at DESC))[1] AS l
-     FROM property_metric
-     WHERE product_key = $1 AND identifier = $2 AND device_name = $3 AND ts >= $4 AND ts < $5
-     GROUP BY 1 ORDER BY 1`,
+): Promise<Record<Aggregation, string>> {
+  const where = 'product_key = $1 AND identifier = $2 AND device_name = $3 AND ts >= $4 AND ts < $5'
+  const periods =
+    q.granularity === 1
+      ? `SELECT ${EPOCH('ts')} AS t, count::float8 AS c, sum AS s, min AS mn, max AS mx, last AS l
+         FROM property_metric WHERE ${where}`
+      : `SELECT ${EPOCH(BIN(q.granularity))} AS t, sum(count)::float8 AS c, sum(sum) AS s, min(min) AS mn,
+                max(max) AS mx, (array_agg(last ORDER BY last_at DESC))[1] AS l
+         FROM property_metric WHERE ${where} GROUP BY 1`
+  const aggs = [...new Set(q.aggregations)]
+  const { rows } = await db.pool.query<Record<string, string>>(
+    `SELECT ${aggs.map((a) => `${columnsJson(PROPERTY_AGG[a])} AS "${a}"`).join(', ')} FROM (${periods}) x`,
     [q.productKey, q.identifier, q.deviceName ?? '', q.from, q.to],
   )
-  const pick: Record<Aggregation, (r: (typeof rows)[number]) => number> = {
-    latest: (r) => r.l,
-    count: (r) => Number(r.c),
-    sum: (r) => r.s,
-    min: (r) => r.mn,
-    max: (r) => r.mx,
-    avg: (r) => r.s / Number(r.c),
-  }
-  const out = {} as Record<Aggregation, Point[]>
-  for (const a of q.aggregations) out[a] = rows.map((r) => ({ ts: r.t.getTime(), value: pick[a](r) }))
-  return out
+  return Object.fromEntries(aggs.map((a) => [a, rows[0]![a]!])) as Record<Aggregation, string>
 }
 
 export interface RankItem {

@@ -2,6 +2,11 @@ import type { Db } from '@iotops/db'
 import { ensurePartition, type PartitionedTable } from '@iotops/db'
 import { byProtocol, Metric, type Protocol, Rank } from './codes'
 
+/**
+ * The product key of the all-products total kept beside each product's counters, so a board of all products reads
+ * one series instead of adding up every product's (instance-level metrics use '').
+ */
+export const ALL_PRODUCTS = '*'
 const MINUTE = 60_000
 const DAY = 86_400_000
 const SEP = '\u0000'
@@ -49,10 +54,13 @@ export class MetricsRecorder {
     await this.flush()
   }
 
-  /** A per-minute counter. */
+  /** A per-minute counter, for the product and in the all-products total. */
   add(metric: string, productKey: string, value = 1, at = Date.now()) {
-    const k = `${metric}${SEP}${productKey}${SEP}${floor(at, MINUTE)}`
-    this.counters.set(k, (this.counters.get(k) ?? 0) + value)
+    const minute = floor(at, MINUTE)
+    for (const pk of productKey === '' ? [''] : [productKey, ALL_PRODUCTS]) {
+      const k = `${metric}${SEP}${pk}${SEP}${minute}`
+      this.counters.set(k, (this.counters.get(k) ?? 0) + value)
+    }
   }
 
   /** A per-minute sample of a level (online devices, watermarks): the latest one in the minute is kept. */

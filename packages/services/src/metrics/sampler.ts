@@ -1,6 +1,6 @@
 import type { Db } from '@iotops/db'
 import { byProtocol, Metric } from './codes'
-import type { MetricsRecorder } from './recorder'
+import { ALL_PRODUCTS, type MetricsRecorder } from './recorder'
 
 /** The instance spec the watermark metrics are percentages of (setting `instance.spec`). */
 export interface InstanceSpec {
@@ -63,17 +63,23 @@ export class LevelSampler {
        FROM product p LEFT JOIN device d ON d.product_id = p.id GROUP BY p.product_key`,
     )
     let devices = 0
+    let mqtt = 0
+    let ws = 0
     for (const r of rows) {
       this.recorder.gauge(Metric.OnlineMqtt, r.product_key, Number(r.mqtt), at)
       this.recorder.gauge(Metric.OnlineWs, r.product_key, Number(r.ws), at)
       devices += Number(r.total)
+      mqtt += Number(r.mqtt)
+      ws += Number(r.ws)
     }
+    this.recorder.gauge(Metric.OnlineMqtt, ALL_PRODUCTS, mqtt, at)
+    this.recorder.gauge(Metric.OnlineWs, ALL_PRODUCTS, ws, at)
     const spec = await getInstanceSpec(this.db)
     // message and forwarding rates over the last complete minute
     const minute = Math.floor(at / 60_000) * 60_000 - 60_000
     const rates = await this.db.pool.query<{ msgs: number | null; fwd: number | null }>(
       `SELECT sum(value) FILTER (WHERE metric = ANY($2)) AS msgs, sum(value) FILTER (WHERE metric = $3) AS fwd
-       FROM metric_point WHERE ts = $1 AND metric = ANY($4)`,
+       FROM metric_point WHERE ts = $1 AND metric = ANY($4) AND product_key = '*'`,
       [new Date(minute), UP_DOWN, Metric.Forwarded, [...UP_DOWN, Metric.Forwarded]],
     )
     const r = rates.rows[0]

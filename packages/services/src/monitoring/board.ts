@@ -4,7 +4,14 @@ import { audit } from '../audit'
 import type { Actor } from '../context'
 import { badRequest, notFound } from '../errors'
 import { DEFAULT_CARDS, METRICS, Metric, metricDef } from '../metrics/codes'
-import { type Aggregation, metricSeries, type Point, propertySeries, type RankItem, ranking } from '../metrics/query'
+import {
+  type Aggregation,
+  metricSeries,
+  metricSeriesText,
+  propertySeries,
+  type RankItem,
+  ranking,
+} from '../metrics/query'
 import type { TBoardData, TPropertyCardInput, TSavePanel, TUpdateCard } from './schema'
 
 /** A board holds at most 50 metrics, shown 12 to a page. */
@@ -186,8 +193,9 @@ export async function savePanel(db: Db, actor: Actor, userId: string, input: TSa
   return listCards(db, userId)
 }
 
+/** Area series carry their points as `decodeSeries` text (decode with `decodeSeries`). */
 export type CardData =
-  | { id: string; chart: 'area'; series: { aggregation: Aggregation | 'count'; points: Point[] }[] }
+  | { id: string; chart: 'area'; series: { aggregation: Aggregation | 'count'; points: string }[] }
   | { id: string; chart: 'rank'; items: RankItem[]; day: string }
 
 /** The data of the requested cards (or every visible card) over the range. */
@@ -224,7 +232,7 @@ export async function boardData(db: Db, userId: string, input: TBoardData): Prom
         const items = await ranking(db, { code: c.metric, productKey: c.productKey, day: to })
         return { id: c.id, chart: 'rank', items, day: to.toISOString().slice(0, 10) }
       }
-      const points = await metricSeries(db, { metric: c.metric, productKey: c.productKey, from, to, granularity })
+      const points = await metricSeriesText(db, { metric: c.metric, productKey: c.productKey, from, to, granularity })
       return { id: c.id, chart: 'area', series: [{ aggregation: 'count', points }] }
     }),
   )
