@@ -152,8 +152,8 @@ export class MetricsRecorder {
   flush(): Promise<void> {
     // one flush at a time; a caller arriving during one waits for it and then flushes what came in meanwhile
     const run = async () => {
-      await this.flushCounters()
-      await this.flushGauges()
+      await this.flushPoints('counters')
+      await this.flushPoints('gauges')
       await this.flushRanks()
       await this.flushProperties()
     }
@@ -164,33 +164,20 @@ export class MetricsRecorder {
     return next
   }
 
-  private async flushCounters() {
-    const entries = this.drain('counters')
+  /** Minute points: counters add to the stored value, gauges replace it (the latest sample of the minute wins). */
+  private async flushPoints(field: 'counters' | 'gauges') {
+    const entries = this.drain(field)
     if (!entries.length) return
     const cols = columns(entries, 3)
+    const merge = field === 'counters' ? 'metric_point.value + EXCLUDED.value' : 'EXCLUDED.value'
     await this.write(
       'metric_point',
       cols[2]!.map(Number),
       `INSERT INTO metric_point (metric, product_key, ts, value)
        SELECT m, p, to_timestamp(t / 1000.0), v FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS x(m, p, t, v)
-       ON CONFLICT (metric, product_key, ts) DO UPDATE SET value = metric_point.value + EXCLUDED.value`,
+       ON CONFLICT (metric, product_key, ts) DO UPDATE SET value = ${merge}`,
       [cols[0], cols[1], cols[2]!.map(Number), entries.map(([, v]) => v)],
-      () => restore(this.counters, entries, (a, b) => a + b),
-    )
-  }
-
-  private async flushGauges() {
-    const entries = this.drain('gauges')
-    if (!entries.length) return
-    const cols = columns(entries, 3)
-    await this.write(
-      'metric_point',
-      cols[2]!.map(Number),
-      `INSERT INTO metric_point (metric, product_key, ts, value)
-       SELECT m, p, to_timestamp(t / 1000.0), v FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS x(m, p, t, v)
-       ON CONFLICT (metric, product_key, ts) DO UPDATE SET value = EXCLUDED.value`,
-      [cols[0], cols[1], cols[2]!.map(Number), entries.map(([, v]) => v)],
-      () => restore(this.gauges, entries, (_a, b) => b),
+      () => restore(this[field], entries, field === 'counters' ? (a, b) => a + b : (_a, b) => b),
     )
   }
 
