@@ -1,7 +1,8 @@
-import { searchDeviceLogs, searchRunLog } from '@iotops/services'
+import { Device } from '@iotops/device-sdk'
+import { BizType, downlink, messageTrace, searchDeviceLogs, searchRunLog } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { startTestNode } from './testing'
+import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
 
 let node: RunningNode
 beforeAll(async () => {
@@ -71,5 +72,51 @@ describe('log search: filters and keyset pages', () => {
     expect(await find('50%')).toEqual(['battery 50% left'])
     expect(await find('temp_1')).toEqual(['temp_1 ok'])
     expect(await find('BATTERY')).toHaveLength(2)
+  })
+})
+
+describe('message trace', () => {
+  it('follows a message through every module, red where it failed, and a command from the API to the reply', async () => {
+    const { productKey, devices } = await seedSensorProduct(node, 1)
+    const d = devices[0]!
+    const dev = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, ...d })
+    // a bad value: the thing-model check refuses it (6306: int out of range) and the device is told
+    const bad = await dev.postProperties({ temperature: 900 })
+    expect(bad.code).toBe(6306)
+    const rows = await eventually(async () => {
+      const r = await searchRunLog(node.db, { deviceName: d.deviceName, messageId: String(bad.id), limit: 50 })
+      return r.items.length >= 3 && r.items
+    })
+    const trace = await messageTrace(node.db, { traceId: rows[0]!.traceId })
+    expect(trace.hops.map((h) => [h.bizType, h.code])).toEqual([
+      [BizType.Uplink, 200],
+      [BizType.ThingModel, 6306],
+      [BizType.Downlink, 200],
+    ])
+    expect(trace.failedAt).toBe(1)
+    expect(trace.hops[0]!.sincePrevMs).toBeNull()
+    expect(trace.hops.slice(1).every((h) => h.sincePrevMs! >= 0)).toBe(true)
+
+    // a property set: the API call, the downlink, then the device's reply, found by the MessageId
+    dev.onPropertySet(() => undefined)
+    const set = await downlink.setDeviceProperty(node.hub, TEST_ACTOR, {
+      productKey,
+      deviceName: d.deviceName,
+      items: { temperature: 30 },
+    })
+    const cmd = await eventually(async () => {
+      const t = await messageTrace(node.db, { messageId: set.messageId })
+      return t.hops.some((h) => h.operation === 'reply') && t
+    })
+    // the API call and its downlink, then the device's reply message and its handling
+    expect(cmd.hops.map((h) => h.bizType)).toEqual([
+      BizType.ApiService,
+      BizType.Downlink,
+      BizType.Uplink,
+      BizType.ThingService,
+    ])
+    expect(cmd.failedAt).toBeNull()
+    expect(cmd.traceIds.length).toBe(2)
+    await dev.close()
   })
 })
