@@ -50,6 +50,16 @@ export const Metric = {
 } as const
 export type MetricCode = (typeof Metric)[keyof typeof Metric]
 
+/**
+ * The product key of the all-products total kept beside each product's counters, so a board of all products reads
+ * one series instead of adding up every product's (instance-level metrics use '').
+ */
+export const ALL_PRODUCTS = '*'
+
+/** How a thing-model property metric aggregates the values of a period. */
+export type Aggregation = 'latest' | 'count' | 'sum' | 'min' | 'max' | 'avg'
+export const AGGREGATIONS: readonly Aggregation[] = ['latest', 'count', 'sum', 'min', 'max', 'avg']
+
 /** Up/down message and byte counters by the transport the device connected with. */
 export const byProtocol = {
   MQTT: { up: Metric.UpMqtt, down: Metric.DownMqtt, upBytes: Metric.UpBytesMqtt, downBytes: Metric.DownBytesMqtt },

@@ -1,10 +1,8 @@
 import type { Db } from '@iotops/db'
-import { metricDef } from './codes'
-import { ALL_PRODUCTS } from './recorder'
+import { type Aggregation, ALL_PRODUCTS, metricDef } from './codes'
 import type { Point } from './series'
 
-export type Aggregation = 'latest' | 'count' | 'sum' | 'min' | 'max' | 'avg'
-export const AGGREGATIONS: readonly Aggregation[] = ['latest', 'count', 'sum', 'min', 'max', 'avg']
+export type { Aggregation } from './codes'
 
 export type { Point } from './series'
 

@@ -1,12 +1,7 @@
 import type { Db } from '@iotops/db'
 import { ensurePartition, type PartitionedTable } from '@iotops/db'
-import { byProtocol, Metric, type Protocol, Rank } from './codes'
+import { ALL_PRODUCTS, byProtocol, Metric, type Protocol, Rank } from './codes'
 
-/**
- * The product key of the all-products total kept beside each product's counters, so a board of all products reads
- * one series instead of adding up every product's (instance-level metrics use '').
- */
-export const ALL_PRODUCTS = '*'
 const MINUTE = 60_000
 const DAY = 86_400_000
 const SEP = '\u0000'

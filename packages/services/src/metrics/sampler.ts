@@ -1,6 +1,6 @@
 import type { Db } from '@iotops/db'
-import { byProtocol, Metric } from './codes'
-import { ALL_PRODUCTS, type MetricsRecorder } from './recorder'
+import { ALL_PRODUCTS, byProtocol, Metric } from './codes'
+import type { MetricsRecorder } from './recorder'
 
 /** The instance spec the watermark metrics are percentages of (setting `instance.spec`). */
 export interface InstanceSpec {

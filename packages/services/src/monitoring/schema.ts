@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { METRICS } from '../metrics/codes'
-import { AGGREGATIONS } from '../metrics/query'
+import { AGGREGATIONS, METRICS } from '../metrics/codes'
 
 const metricCodes = METRICS.map((m) => m.code) as [string, ...string[]]
 export const ZGranularity = z.union([z.literal(1), z.literal(5)])
