@@ -382,4 +382,27 @@ describe('device local logs (/thing/log/post)', () => {
     expect(bad.code).toBe(460)
     await dev.close()
   })
+
+  it('keeps the upload switch on the device: read on /thing/config/log/get, pushed when it changes', async () => {
+    const { setLogUpload } = await import('@iotops/services')
+    const {
+      productKey,
+      devices: [d],
+    } = await seedSensorProduct(node)
+    const ref = { productKey, deviceName: d!.deviceName }
+    const dev = await Device.connect({ url, ...d! })
+    expect(await dev.getLogSwitch()).toBe(0)
+    const pushed = new Promise<number>((resolve) => dev.once('logSwitch', resolve))
+    await setLogUpload(node.db, node.hub, TEST_ACTOR, ref, true)
+    expect(await pushed).toBe(1)
+    expect(await dev.getLogSwitch()).toBe(1)
+    // a device that connects later reads the stored switch
+    await dev.close()
+    const again = await Device.connect({ url, ...d! })
+    expect(await again.getLogSwitch()).toBe(1)
+    await again.close()
+    await expect(
+      setLogUpload(node.db, node.hub, TEST_ACTOR, { productKey, deviceName: 'nobody' }, true),
+    ).rejects.toThrow(/does not exist/)
+  })
 })

@@ -27,6 +27,8 @@ export type PlainSystemKind =
   | 'config.get'
   | 'config.push'
   | 'log.post'
+  | 'log.config.get'
+  | 'log.config.push'
   | 'diag.post'
   | 'deviceinfo.update'
   | 'deviceinfo.delete'
@@ -227,6 +229,21 @@ const DEFINITIONS: readonly Definition[] = [
     direction: 'up',
     replyable: true,
     method: 'thing.log.post',
+  },
+  // The device-log upload switch: the device asks for it (up) and the cloud pushes changes (down); mode 1 on, 0 off.
+  {
+    kind: 'log.config.get',
+    pattern: '/sys/{pk}/{dn}/thing/config/log/get',
+    direction: 'up',
+    replyable: true,
+    method: 'thing.config.log.get',
+  },
+  {
+    kind: 'log.config.push',
+    pattern: '/sys/{pk}/{dn}/thing/config/log/push',
+    direction: 'down',
+    replyable: true,
+    method: 'thing.config.log.push',
   },
   // Network status of Wi-Fi devices (the reference's device network status topic).
   {
@@ -596,6 +613,8 @@ export const topics = {
   configPush: (pk: string, dn: string) => formatKind('config.push', pk, dn),
   logPost: (pk: string, dn: string) => formatKind('log.post', pk, dn),
   diagPost: (pk: string, dn: string) => formatKind('diag.post', pk, dn),
+  logConfigGet: (pk: string, dn: string) => formatKind('log.config.get', pk, dn),
+  logConfigPush: (pk: string, dn: string) => formatKind('log.config.push', pk, dn),
   deviceInfoUpdate: (pk: string, dn: string) => formatKind('deviceinfo.update', pk, dn),
   deviceInfoDelete: (pk: string, dn: string) => formatKind('deviceinfo.delete', pk, dn),
   otaFirmwareGet: (pk: string, dn: string) => formatKind('ota.firmware.get', pk, dn),

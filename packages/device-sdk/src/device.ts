@@ -126,6 +126,8 @@ export class Device extends EventEmitter {
         topics.reply(topics.deviceInfoUpdate(pk, dn)),
         topics.reply(topics.logPost(pk, dn)),
         topics.reply(topics.diagPost(pk, dn)),
+        topics.reply(topics.logConfigGet(pk, dn)),
+        topics.logConfigPush(pk, dn),
       ].map((t) => t),
       { qos: 0 },
     )
@@ -140,6 +142,12 @@ export class Device extends EventEmitter {
       params,
       opts.qos ?? 1,
     )
+  }
+
+  /** Asks the platform whether to upload local logs: 1 on, 0 off (changes arrive as 'logSwitch' events). */
+  async getLogSwitch(): Promise<0 | 1> {
+    const r = await this.request(topics.logConfigGet(this.productKey, this.deviceName), 'thing.config.log.get', {}, 1)
+    return (r.data as { mode?: number } | undefined)?.mode === 1 ? 1 : 0
   }
 
   /** Reports the Wi-Fi network status (`/_thing/diag/post`): rssi dBm, snr dB, per ‰, err_stats "type,code,count;…". */
@@ -258,6 +266,12 @@ export class Device extends EventEmitter {
     }
     const pk = this.productKey
     const dn = this.deviceName
+    if (topic === topics.logConfigPush(pk, dn)) {
+      const mode = body.params?.mode === 1 ? 1 : 0
+      this.emit('logSwitch', mode)
+      void this.answer(topics.reply(topic), body, async () => ({ code: 200, data: {} }))
+      return
+    }
     if (topic === topics.propertySet(pk, dn)) {
       void this.answer(topics.reply(topic), body, async () => {
         const r = await this.setHandler?.(body.params ?? {})

@@ -1,12 +1,23 @@
-import { devices, searchDeviceLogs, searchRunLog, tailDeviceLogs, tailRunLog } from '@iotops/services'
+import {
+  devices,
+  messageTrace,
+  searchDeviceLogs,
+  searchRunLog,
+  setLogUpload,
+  tailDeviceLogs,
+  tailRunLog,
+} from '@iotops/services'
 import {
   ZDeviceLogSearchInput,
   ZDeviceLogTailInput,
+  ZDeviceRef,
   ZRunLogSearchInput,
   ZRunLogTailInput,
+  ZTraceInput,
 } from '@iotops/services/schemas'
 import { tracked } from '@trpc/server'
-import { createTRPCRouter, viewerProcedure } from '../trpc'
+import { z } from 'zod'
+import { createTRPCRouter, operatorProcedure, viewerProcedure } from '../trpc'
 
 export const overviewRouter = createTRPCRouter({
   stats: viewerProcedure.query(({ ctx }) => devices.overviewStats(ctx.db)),
@@ -22,6 +33,7 @@ async function* trackedBatches<R extends { ts: Date; id: number }>(batches: Asyn
 
 export const runLogRouter = createTRPCRouter({
   search: viewerProcedure.input(ZRunLogSearchInput).query(({ ctx, input }) => searchRunLog(ctx.db, input)),
+  trace: viewerProcedure.input(ZTraceInput).query(({ ctx, input }) => messageTrace(ctx.db, input)),
   onTail: viewerProcedure
     .input(ZRunLogTailInput)
     .subscription(({ ctx, input, signal }) => trackedBatches(tailRunLog(ctx.db, ctx.hub, input, signal))),
@@ -32,4 +44,7 @@ export const deviceLogRouter = createTRPCRouter({
   onTail: viewerProcedure
     .input(ZDeviceLogTailInput)
     .subscription(({ ctx, input, signal }) => trackedBatches(tailDeviceLogs(ctx.db, ctx.hub, input, signal))),
+  setUpload: operatorProcedure
+    .input(ZDeviceRef.extend({ enabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setLogUpload(ctx.db, ctx.hub, ctx.actor, input, input.enabled)),
 })

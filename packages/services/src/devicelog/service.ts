@@ -1,7 +1,14 @@
+import { newMessageId, topics } from '@iotops/alink'
 import { BatchWriter, type BatchWriterOptions, type Db } from '@iotops/db'
+import { audit } from '../audit'
+import type { Actor } from '../context'
+import type { TDeviceRef } from '../devices/schema'
+import { requireDevice } from '../devices/service'
 import type { DeviceHub } from '../hub/hub'
+import { newTraceId } from '../ids'
 import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
 import { logPage, Where } from '../logs/query'
+import { BizType, logContent } from '../runlog/writer'
 import { DEVICE_LOG_LEVELS, type TDeviceLogSearchInput, type TDeviceLogTailInput } from './schema'
 
 export interface DeviceLogRecord {
@@ -128,4 +135,39 @@ export function tailDeviceLogs(db: Db, hub: DeviceHub, input: TDeviceLogTailInpu
     wake: wakeOnWrite(hub, 'device_log'),
     signal,
   })
+}
+
+/**
+ * The device-log upload switch: stored on the device (devices read it on /thing/config/log/get, e.g. after
+ * connecting) and pushed on /thing/config/log/push as `{mode: 1 | 0}` so an online device follows at once.
+ */
+export async function setLogUpload(db: Db, hub: DeviceHub, actor: Actor, ref: TDeviceRef, enabled: boolean) {
+  const d = await requireDevice(db, ref)
+  await db.prisma.$transaction(async (tx) => {
+    await tx.device.update({ where: { id: d.id }, data: { logUpload: enabled } })
+    await audit(tx, actor, enabled ? 'EnableDeviceLogUpload' : 'DisableDeviceLogUpload', {
+      type: 'device',
+      id: d.iotId,
+    })
+  })
+  const id = newMessageId()
+  const topic = topics.logConfigPush(d.productKey, d.deviceName)
+  const body = JSON.stringify({
+    id,
+    version: '1.0',
+    params: { mode: enabled ? 1 : 0 },
+    method: 'thing.config.log.push',
+  })
+  await hub.publish(topic, body, 0)
+  await hub.record({
+    productKey: d.productKey,
+    deviceName: d.deviceName,
+    traceId: newTraceId(),
+    messageId: id,
+    bizType: BizType.DeviceLog,
+    operation: topic,
+    code: 200,
+    content: logContent({ Content: body, caller: actor.name }),
+  })
+  return { logUpload: enabled, messageId: id }
 }

@@ -175,6 +175,9 @@ export function createPipeline(hub: DeviceHub) {
       case 'log.post':
         await Promise.all([logUp, deviceLogs(m, text)])
         break
+      case 'log.config.get':
+        await Promise.all([logUp, logSwitch(m, text)])
+        break
       case 'diag.post':
         await Promise.all([logUp, networkStatus(m, text)])
         break
@@ -419,6 +422,17 @@ export function createPipeline(hub: DeviceHub) {
     if (!r.ok) return answer(m, method, req.request.id, 460, r.message)
     await Promise.all(r.records.map((x) => hub.deviceLogs.pushAndWait(x)))
     await answer(m, method, req.request.id, 200, 'success')
+  }
+
+  /** /thing/config/log/get: the device asks whether to upload its local logs (`{mode: 1 | 0}`). */
+  async function logSwitch(m: Msg, text: string) {
+    const method = 'thing.config.log.get'
+    const req = parseAlinkRequest(text, method)
+    if (!req.ok) return answer(m, method, req.id, req.code, req.message)
+    const { rows } = await hub.db.pool.query<{ log_upload: boolean }>('SELECT log_upload FROM device WHERE id = $1', [
+      m.s.deviceId,
+    ])
+    await answer(m, method, req.request.id, 200, 'success', { mode: rows[0]?.log_upload ? 1 : 0 })
   }
 
   /** /_thing/diag/post: the network status of a Wi-Fi device. */

@@ -1,11 +1,14 @@
 'use client'
 
-import { Descriptions, Empty, Flex, Tag } from 'antd'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { App, Descriptions, Empty, Flex, Switch, Tag, Tooltip } from 'antd'
 import Link from 'next/link'
 import { CopyText } from '@/components/CopyText'
 import { TimeText } from '@/components/TimeText'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
+import { errorMessage } from '@/lib/errors'
+import { useTRPC } from '@/trpc/react'
 import { deviceHref } from '../links'
 import { SecretButton } from './SecretButton'
 import type { Device } from './types'
@@ -60,6 +63,17 @@ export function DeviceInfoTab({ device }: { device: Device }) {
           ),
         },
         { key: 'ip', label: t('device.fields.ip'), children: device.ip || '-' },
+        { key: 'proto', label: t('device.fields.protocol'), children: device.protocol ?? '-' },
+        {
+          key: 'loc',
+          label: t('device.fields.location'),
+          children: [device.province, device.city].filter(Boolean).join(' ') || '-',
+        },
+        {
+          key: 'log',
+          label: t('device.fields.logUpload'),
+          children: <LogUploadSwitch device={device} />,
+        },
         { key: 'created', label: t('common.createdAt'), children: <TimeText value={device.createdAt} /> },
         { key: 'act', label: t('device.fields.activatedAt'), children: <TimeText value={device.activatedAt} /> },
         { key: 'on', label: t('device.fields.lastOnlineAt'), children: <TimeText value={device.lastOnlineAt} /> },
@@ -72,6 +86,31 @@ export function DeviceInfoTab({ device }: { device: Device }) {
         },
       ]}
     />
+  )
+}
+
+/** The device-log upload switch (pushed to the device when it changes). */
+function LogUploadSwitch({ device }: { device: Device }) {
+  const t = useT()
+  const trpc = useTRPC()
+  const queryClient = useQueryClient()
+  const { message } = App.useApp()
+  const set = useMutation(
+    trpc.deviceLog.setUpload.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.device.byName.pathKey() }),
+      onError: (e) => message.error(errorMessage(e, t('common.networkError'))),
+    }),
+  )
+  return (
+    <Tooltip title={t('device.fields.logUploadHelp')}>
+      <Switch
+        aria-label={t('device.fields.logUpload')}
+        checked={device.logUpload}
+        loading={set.isPending}
+        disabled={!useCanWrite()}
+        onChange={(enabled) => set.mutate({ productKey: device.productKey, deviceName: device.deviceName, enabled })}
+      />
+    </Tooltip>
   )
 }
 
