@@ -1,0 +1,148 @@
+// Log-service benchmark (issue 5): 10M cloud run-log rows over 7 days (1,000 devices), then
+//  - search: keyword + DeviceName + last 24 h, newest first, first page (50) — p50/p95 over many different devices
+//    and keywords, through the same service call the console and API use;
+//  - ingest: run-log records written through the pipeline's batch writer (unnest INSERT, 1,000 rows a batch,
+//    3 in flight), sustained records/s with the GIN keyword index maintained.
+// Writes bench/results/logs-<date>.json.
+//
+//   pnpm --filter @iotops/bench logs
+//   pnpm --filter @iotops/bench logs -- --rows 1000000 --searches 200 --ingest-seconds 10
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createDb, ensurePartition, migrate, startEmbeddedPostgres } from '@iotops/db'
+import { createRunLogWriter, newTraceId, searchRunLog } from '@iotops/services'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const { values: argv } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    rows: { type: 'string' },
+    devices: { type: 'string' },
+    searches: { type: 'string' },
+    'ingest-seconds': { type: 'string' },
+    out: { type: 'string' },
+  },
+})
+const cfg = {
+  rows: Number(argv.rows ?? 10_000_000),
+  devices: Number(argv.devices ?? 1000),
+  days: 7,
+  searches: Number(argv.searches ?? 300),
+  ingestSeconds: Number(argv['ingest-seconds'] ?? 20),
+}
+const DAY = 86_400_000
+const WORDS = ['temperature', 'humidity', 'reboot', 'overheat', 'firmware', 'voltage', 'timeout', 'calibrate']
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotops-bench-logs-'))
+fs.chmodSync(dataDir, 0o755)
+const pg = await startEmbeddedPostgres(dataDir)
+const db = createDb(pg.url)
+try {
+  await migrate(db.pool, {})
+  const now = Date.now()
+  const from = now - cfg.days * DAY
+  for (let t = from - DAY; t <= now + DAY; t += DAY) await ensurePartition(db.pool, 'run_log', t)
+
+  // history: rows spread evenly over the 7 days, devices round-robin, realistic content with a rare keyword
+  const t0 = Date.now()
+  const chunk = 500_000
+  for (let start = 0; start < cfg.rows; start += chunk) {
+    const n = Math.min(chunk, cfg.rows - start)
+    await db.pool.query(
+      `INSERT INTO run_log (ts, product_key, device_name, trace_id, message_id, biz_type, operation, code, content)
+       SELECT to_timestamp(($1::float8 + (i::float8 / $2::float8) * ($3::float8 - $1::float8)) / 1000.0),
+              'pk' || lpad((i % 10)::text, 9, '0'), 'dev' || (i % $4::int),
+              md5(i::text), (i * 7)::text,
+              (ARRAY['uplink','ThingModel','downlink'])[1 + i % 3],
+              '/sys/pk/dev' || (i % $4::int) || '/thing/event/property/post',
+              CASE WHEN i % 50 = 0 THEN 6306 ELSE 200 END,
+              '{"Content":"{\\"' || (ARRAY[${WORDS.map((w) => `'${w}'`).join(',')}])[1 + (i / $4::int) % ${WORDS.length}] ||
+                '\\":' || (i % 1000) || '}","Params":{"seq":' || i || '}}'
+       FROM generate_series($5::bigint, $6::bigint) AS i`,
+      [from, cfg.rows, now, cfg.devices, start, start + n - 1],
+    )
+    process.stdout.write(`\rhistory ${start + n} / ${cfg.rows} rows`)
+  }
+  await db.pool.query('VACUUM ANALYZE run_log')
+  const writeSeconds = (Date.now() - t0) / 1000
+  console.log(`\nhistory written in ${writeSeconds.toFixed(0)} s`)
+
+  // searches: a different device and keyword each time, last 24 h, first page
+  const times: number[] = []
+  let found = 0
+  for (let i = 0; i < cfg.searches + 10; i++) {
+    const s = performance.now()
+    const r = await searchRunLog(db, {
+      deviceName: `dev${(i * 37) % cfg.devices}`,
+      keyword: WORDS[i % WORDS.length],
+      status: 'all',
+      from: new Date(now - DAY),
+      to: new Date(now),
+      limit: 50,
+    })
+    const ms = performance.now() - s
+    if (i >= 10) {
+      times.push(ms)
+      found += r.items.length
+    }
+  }
+  times.sort((a, b) => a - b)
+  const q = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 10) / 10
+  const search = { p50: q(0.5), p95: q(0.95), max: q(1), avgRowsReturned: Math.round(found / cfg.searches) }
+  console.log(`keyword + device + 24 h: p50 ${search.p50} ms, p95 ${search.p95} ms, max ${search.max} ms`)
+
+  // ingest: as fast as the writer takes them, for ingestSeconds, with its backlog bounded
+  const writer = createRunLogWriter(db)
+  let written = 0
+  const ingestEnd = Date.now() + cfg.ingestSeconds * 1000
+  const start = performance.now()
+  let seq = 0
+  while (Date.now() < ingestEnd) {
+    for (let k = 0; k < 2000; k++) {
+      const i = seq++
+      writer.push({
+        ts: new Date(),
+        productKey: 'pk000000001',
+        deviceName: `dev${i % cfg.devices}`,
+        traceId: newTraceId(),
+        messageId: String(i),
+        bizType: 'uplink',
+        operation: `/sys/pk000000001/dev${i % cfg.devices}/thing/event/property/post`,
+        code: 200,
+        content: `{"Content":"{\\"temperature\\":${i % 100}}"}`,
+      })
+    }
+    written += 2000
+    while (writer.pending > 20_000) await new Promise((r) => setTimeout(r, 2))
+  }
+  await writer.flush()
+  const ingestSec = (performance.now() - start) / 1000
+  const ingest = {
+    records: written,
+    seconds: Math.round(ingestSec * 10) / 10,
+    perSecond: Math.round(written / ingestSec),
+  }
+  console.log(`ingest: ${ingest.perSecond} records/s (${written} in ${ingest.seconds} s)`)
+
+  const result = {
+    bench: 'logs',
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    config: cfg,
+    historyWriteSeconds: Math.round(writeSeconds),
+    search,
+    ingest,
+  }
+  if (argv.out !== '-') {
+    const out = argv.out ?? path.join(here, 'results', `logs-${result.date.slice(0, 19).replaceAll(':', '-')}.json`)
+    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+    console.log(`wrote ${path.relative(process.cwd(), out)}`)
+  }
+} finally {
+  await db.close()
+  await pg.stop()
+  fs.rmSync(dataDir, { recursive: true, force: true })
+}
