@@ -1,5 +1,5 @@
 import { Device } from '@iotops/device-sdk'
-import { BizType, downlink, messageTrace, searchDeviceLogs, searchRunLog } from '@iotops/services'
+import { BizType, downlink, logStore, messageTrace, searchDeviceLogs, searchRunLog } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
@@ -84,7 +84,12 @@ describe('message trace', () => {
     const bad = await dev.postProperties({ temperature: 900 })
     expect(bad.code).toBe(6306)
     const rows = await eventually(async () => {
-      const r = await searchRunLog(node.db, { deviceName: d.deviceName, messageId: String(bad.id), limit: 50 })
+      const r = await searchRunLog(node.db, {
+        deviceName: d.deviceName,
+        messageId: String(bad.id),
+        status: 'all',
+        limit: 50,
+      })
       return r.items.length >= 3 && r.items
     })
     const trace = await messageTrace(node.db, { traceId: rows[0]!.traceId })
@@ -118,5 +123,73 @@ describe('message trace', () => {
     expect(cmd.failedAt).toBeNull()
     expect(cmd.traceIds.length).toBe(2)
     await dev.close()
+  })
+})
+
+describe('long-term log storage per product', () => {
+  it('keeps the logs of products that turn it on, searchable, and drops months past the retention', async () => {
+    const { productKey, devices } = await seedSensorProduct(node, 1)
+    const other = await seedSensorProduct(node, 1)
+    await logStore.setLogStorePolicy(node.db, TEST_ACTOR, {
+      productKey,
+      runLogDump: true,
+      runLogDays: 30,
+      deviceLogDump: true,
+      deviceLogDays: null,
+    })
+    await node.hub.logDump.refresh()
+    const url = `mqtt://127.0.0.1:${node.mqttPort}`
+    const dev = await Device.connect({ url, ...devices[0]! })
+    const otherDev = await Device.connect({ url, ...other.devices[0]! })
+    expect((await dev.postProperties({ temperature: 21 })).code).toBe(200)
+    expect((await dev.postLogs([{ logLevel: 'WARN', module: 'net', logContent: 'weak signal' }])).code).toBe(200)
+    expect((await otherDev.postProperties({ temperature: 22 })).code).toBe(200)
+    await node.hub.logDump.flush()
+
+    const dumped = await searchRunLog(node.db, { productKey, store: 'dump', status: 'all', limit: 50 })
+    expect(dumped.items.length).toBeGreaterThanOrEqual(3) // online, the post, its check and reply
+    expect(dumped.items.every((r) => r.productKey === productKey)).toBe(true)
+    const logs = await searchDeviceLogs(node.db, { productKey, store: 'dump', level: 'WARN', limit: 50 })
+    expect(logs.items.map((l) => l.content)).toEqual(['weak signal'])
+    // the other product keeps nothing long-term; the long-term store is per product
+    const none = await searchRunLog(node.db, { productKey: other.productKey, store: 'dump', status: 'all', limit: 5 })
+    expect(none.items).toEqual([])
+    await expect(searchRunLog(node.db, { store: 'dump', status: 'all', limit: 5 })).rejects.toThrow(/choose a product/)
+
+    // a month long past: dropped when the retention is 30 days, kept forever for device logs
+    const old = Date.now() - 120 * 86_400_000
+    for (const table of ['run_log_dump', 'device_log_dump'] as const) {
+      const { ensureDumpPartition } = await import('@iotops/db')
+      await ensureDumpPartition(node.db.pool, table, productKey, old)
+    }
+    const dropped = await logStore.maintainLogDumps(node.db)
+    const month = new Date(old).toISOString().slice(0, 7).replace('-', '')
+    expect(dropped).toContain(`run_log_dump_${productKey}_${month}`)
+    expect(dropped).not.toContain(`device_log_dump_${productKey}_${month}`)
+
+    // turned off: new records are no longer kept long-term, what is there stays
+    await logStore.setLogStorePolicy(node.db, TEST_ACTOR, {
+      productKey,
+      runLogDump: false,
+      runLogDays: 30,
+      deviceLogDump: false,
+      deviceLogDays: null,
+    })
+    await node.hub.logDump.refresh()
+    const before = (await searchRunLog(node.db, { productKey, store: 'dump', status: 'all', limit: 500 })).items.length
+    expect((await dev.postProperties({ temperature: 23 })).code).toBe(200)
+    await node.hub.logDump.flush()
+    const after = (await searchRunLog(node.db, { productKey, store: 'dump', status: 'all', limit: 500 })).items.length
+    expect(after).toBe(before)
+    await expect(
+      logStore.setLogStorePolicy(node.db, TEST_ACTOR, {
+        productKey: 'no_such_product',
+        runLogDump: true,
+        runLogDays: 1,
+        deviceLogDump: false,
+        deviceLogDays: 1,
+      }),
+    ).rejects.toThrow(/does not exist/)
+    await Promise.all([dev.close(), otherDev.close()])
   })
 })

@@ -1,4 +1,11 @@
 export { createDb, type Db, type PrismaClient, type Tx } from './client'
+export {
+  DUMP_TABLES,
+  type DumpTable,
+  dropExpiredDumpPartitions,
+  ensureDumpPartition,
+  listDumpPartitions,
+} from './dump'
 export { assertTraversableForPostgres, type EmbeddedDb, freePort, startEmbeddedPostgres } from './embedded'
 export { Prisma } from './generated/prisma/client'
 export * from './generated/prisma/enums'

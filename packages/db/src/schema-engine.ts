@@ -7,6 +7,7 @@ import path from 'node:path'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
+import { DUMP_TABLES } from './dump'
 import { MIGRATIONS_DIR } from './migrate'
 import { PARTITIONED_TABLES } from './partitions'
 
@@ -91,7 +92,10 @@ function migrationsList(dir = MIGRATIONS_DIR) {
   }
 }
 
-export const FILTERS = { externalTables: PARTITIONED_TABLES.map((t) => `public.${t}`), externalEnums: [] as string[] }
+export const FILTERS = {
+  externalTables: [...PARTITIONED_TABLES, ...DUMP_TABLES].map((t) => `public.${t}`),
+  externalEnums: [] as string[],
+}
 
 export async function withSchemaEngine<T>(
   url: string,

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from './client'
+import { DUMP_TABLES } from './dump'
 import { PARTITIONED_TABLES } from './partitions'
 import { diffMigrationsToSchema, SCHEMA_PATH } from './schema-engine'
 import { createTestDatabase } from './testing'
@@ -20,7 +21,7 @@ describe('migrations ↔ schema.prisma', () => {
   })
 
   it('each hand-written partitioned table has exactly the columns of its model and is partitioned', async () => {
-    for (const table of PARTITIONED_TABLES) {
+    for (const table of [...PARTITIONED_TABLES, ...DUMP_TABLES]) {
       const expected = modelColumns(table)
       expect(expected.length, `a model mapped to ${table}`).toBeGreaterThan(0)
       const { rows } = await db.pool.query<{ column_name: string }>(

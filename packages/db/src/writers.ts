@@ -47,11 +47,15 @@ export class BatchWriter<R extends { ts: Date }> {
   private readonly concurrency: number
   written = 0
 
+  /**
+   * `table` is a day-partitioned table, or any partitioned table with `makePartitions` creating what the rows of a
+   * batch need when PostgreSQL finds no partition for them.
+   */
   constructor(
     private readonly pool: pg.Pool,
-    private readonly table: PartitionedTable,
+    private readonly table: PartitionedTable | string,
     private readonly columns: Column<R>[],
-    private readonly opts: BatchWriterOptions = {},
+    private readonly opts: BatchWriterOptions & { makePartitions?: (rows: R[]) => Promise<void> } = {},
   ) {
     this.maxRows = opts.maxRows ?? 1000
     this.intervalMs = opts.intervalMs ?? 10
@@ -138,8 +142,11 @@ export class BatchWriter<R extends { ts: Date }> {
       await this.pool.query(this.sql, params)
     } catch (e) {
       if ((e as { code?: string }).code !== '23514') throw e // no partition of relation found for row
-      const days = new Set(rows.map((r) => Math.floor(r.ts.getTime() / 86_400_000)))
-      for (const d of days) await ensurePartition(this.pool, this.table, d * 86_400_000)
+      if (this.opts.makePartitions) await this.opts.makePartitions(rows)
+      else {
+        const days = new Set(rows.map((r) => Math.floor(r.ts.getTime() / 86_400_000)))
+        for (const d of days) await ensurePartition(this.pool, this.table as PartitionedTable, d * 86_400_000)
+      }
       await this.pool.query(this.sql, params)
     }
   }

@@ -7,6 +7,7 @@ import { requireDevice } from '../devices/service'
 import type { DeviceHub } from '../hub/hub'
 import { newTraceId } from '../ids'
 import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
+import { storeWindow, type WithStore } from '../logs/dump'
 import { logPage, Where } from '../logs/query'
 import { BizType, logContent } from '../runlog/writer'
 import { DEVICE_LOG_LEVELS, type TDeviceLogSearchInput, type TDeviceLogTailInput } from './schema'
@@ -97,9 +98,11 @@ export interface DeviceLogRow {
 }
 
 /** Newest first, keyset-paginated; module and content keywords match substrings (case-insensitive). */
-export function searchDeviceLogs(db: Db, input: TDeviceLogSearchInput) {
-  const { from, to, cursor, limit, ...f } = input
+export async function searchDeviceLogs(db: Db, input: WithStore<TDeviceLogSearchInput>) {
+  const { from, to, cursor, limit, store, ...f } = input
+  const { table, since } = await storeWindow(db, 'device', store ?? 'recent', f.productKey)
   const where = new Where()
+  if (since) where.add('ts >= ?', since)
   if (f.productKey) where.add('product_key = ?', f.productKey)
   if (f.deviceName) where.add('device_name = ?', f.deviceName)
   if (f.traceId) where.add('trace_id = ?', f.traceId)
@@ -107,7 +110,7 @@ export function searchDeviceLogs(db: Db, input: TDeviceLogSearchInput) {
   if (f.module) where.add('module ILIKE ?', `%${likeEscape(f.module)}%`)
   if (f.keyword) where.add('content ILIKE ?', `%${likeEscape(f.keyword)}%`)
   return logPage<DeviceLogRow>(db, {
-    table: 'device_log',
+    table,
     columns: 'product_key, device_name, utc_time, level, module, code, trace_id, content',
     where,
     window: { from, to, cursor, limit },

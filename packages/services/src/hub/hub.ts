@@ -13,6 +13,7 @@ import { Aedes, type AedesOptions, type Client, type PublishPacket, type Subscri
 import type { Logger } from 'pino'
 import { createDeviceLogWriter } from '../devicelog/service'
 import { newTraceId } from '../ids'
+import { LogDump } from '../logs/dump'
 import { Metric } from '../metrics/codes'
 import { MetricsRecorder, topicClassOf } from '../metrics/recorder'
 import type { ProductCache } from '../products/cache'
@@ -83,6 +84,8 @@ export class DeviceHub extends EventEmitter {
   readonly broker: Aedes
   readonly runLog: RunLogWriter
   readonly deviceLogs: ReturnType<typeof createDeviceLogWriter>
+  /** long-term copies of the logs of products with storage on */
+  readonly logDump: LogDump
   readonly metrics: MetricsRecorder
   readonly state: StateStore
   readonly limiter: RateLimiter
@@ -112,6 +115,7 @@ export class DeviceHub extends EventEmitter {
       onError: (e) => opts.log.error({ err: e }, 'device log write failed; retrying'),
       onWritten: () => this.emit('written', 'device_log'),
     })
+    this.logDump = new LogDump(opts.db, opts.log)
     this.metrics = new MetricsRecorder(opts.db)
     this.on('status', (c: StatusChange) => this.metrics.status(c))
     this.state = createStateStore(opts.db, opts.log)
@@ -133,6 +137,7 @@ export class DeviceHub extends EventEmitter {
     const hub = new DeviceHub(opts, broker)
     hub.wire()
     hub.metrics.start()
+    await hub.logDump.start()
     await hub.subscribeInternal()
     return hub
   }
@@ -178,7 +183,9 @@ export class DeviceHub extends EventEmitter {
   }
 
   record(r: Omit<RunLogRecord, 'ts'> & { ts?: Date }): Promise<void> {
-    return this.runLog.pushAndWait({ ts: r.ts ?? new Date(), ...r })
+    const rec = { ts: r.ts ?? new Date(), ...r }
+    this.logDump.offerRunLog(rec)
+    return this.runLog.pushAndWait(rec)
   }
 
   // ─────────────────────────────── broker hooks ───────────────────────────────
@@ -516,6 +523,7 @@ export class DeviceHub extends EventEmitter {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
     await this.runLog.flush()
     await this.deviceLogs.flush()
+    await this.logDump.stop()
     await this.state.close()
     await this.metrics.stop()
   }

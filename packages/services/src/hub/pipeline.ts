@@ -420,6 +420,7 @@ export function createPipeline(hub: DeviceHub) {
     if (!req.ok) return answer(m, method, req.id, req.code, req.message)
     const r = parseDeviceLogs(req.request.params, m.at, { productKey: m.s.productKey, deviceName: m.s.deviceName })
     if (!r.ok) return answer(m, method, req.request.id, 460, r.message)
+    for (const x of r.records) hub.logDump.offerDeviceLog(x)
     await Promise.all(r.records.map((x) => hub.deviceLogs.pushAndWait(x)))
     await answer(m, method, req.request.id, 200, 'success')
   }

@@ -18,7 +18,11 @@ export type TLogWindow = z.infer<typeof ZLogWindow>
 
 const ZTail = z.object({ since: z.coerce.date().optional(), lastEventId: z.string().nullish() })
 
+/** Which store a search reads: the 7-day store every product has, or a product's long-term store. */
+const ZStore = z.object({ store: z.enum(['recent', 'dump']).default('recent') })
+
 /** `filters` as a log search input (filters + window) and as a live-tail input (filters + since/lastEventId). */
 export function logInputs<F extends z.ZodRawShape>(filters: F) {
-  return { search: z.object(filters).extend(ZLogWindow.shape), tail: z.object(filters).extend(ZTail.shape) }
+  const f = z.object(filters).extend(ZStore.shape)
+  return { search: f.extend(ZLogWindow.shape), tail: f.extend(ZTail.shape) }
 }

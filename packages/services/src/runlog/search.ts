@@ -2,6 +2,7 @@ import type { Db } from '@iotops/db'
 import { z } from 'zod'
 import type { DeviceHub } from '../hub/hub'
 import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
+import { storeWindow, type WithStore } from '../logs/dump'
 import { logPage, Where } from '../logs/query'
 import { logInputs } from '../logs/window'
 
@@ -34,9 +35,11 @@ export interface RunLogRow {
 }
 
 /** Newest first, keyset-paginated. The keyword matches whole tokens of device name, operation and content. */
-export function searchRunLog(db: Db, input: TRunLogSearchInput) {
-  const { from, to, cursor, limit, ...f } = input
+export async function searchRunLog(db: Db, input: WithStore<TRunLogSearchInput>) {
+  const { from, to, cursor, limit, store, ...f } = input
+  const { table, since } = await storeWindow(db, 'run', store ?? 'recent', f.productKey)
   const where = new Where()
+  if (since) where.add('ts >= ?', since)
   if (f.productKey) where.add('product_key = ?', f.productKey)
   if (f.deviceName) where.add('device_name = ?', f.deviceName)
   if (f.traceId) where.add('trace_id = ?', f.traceId)
@@ -46,7 +49,7 @@ export function searchRunLog(db: Db, input: TRunLogSearchInput) {
   if (f.status === 'failure') where.raw('code <> 200')
   if (f.keyword) where.add("search @@ plainto_tsquery('simple', ?)", f.keyword)
   return logPage<RunLogRow>(db, {
-    table: 'run_log',
+    table,
     columns: 'product_key, device_name, trace_id, message_id, biz_type, operation, code, content',
     where,
     window: { from, to, cursor, limit },
