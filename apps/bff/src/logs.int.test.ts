@@ -1,5 +1,13 @@
 import { Device } from '@iotops/device-sdk'
-import { BizType, downlink, logStore, messageTrace, searchDeviceLogs, searchRunLog } from '@iotops/services'
+import {
+  BizType,
+  downlink,
+  logAnalysis,
+  logStore,
+  messageTrace,
+  searchDeviceLogs,
+  searchRunLog,
+} from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
@@ -191,5 +199,64 @@ describe('long-term log storage per product', () => {
       }),
     ).rejects.toThrow(/does not exist/)
     await Promise.all([dev.close(), otherDev.close()])
+  })
+})
+
+describe('log analysis', () => {
+  it('runs a read-only SELECT over the log stores with the time range bound, as a read-only role', async () => {
+    const { productKey, devices } = await seedSensorProduct(node, 1)
+    const dev = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, ...devices[0]! })
+    expect((await dev.postProperties({ temperature: 21 })).code).toBe(200)
+    expect((await dev.postProperties({ temperature: 999 })).code).toBe(6306)
+    await eventually(async () => {
+      const r = await searchRunLog(node.db, { productKey, status: 'failure', limit: 5 })
+      return r.items.length > 0
+    })
+    const r = await logAnalysis.runAnalysis(node.db, {
+      sql: `SELECT code, count(*) AS n FROM run_log
+            WHERE product_key = '${productKey}' AND ts >= {{from}} AND ts < {{to}} AND biz_type = 'ThingModel'
+            GROUP BY code ORDER BY code`,
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+    })
+    expect(r.columns).toEqual([
+      { name: 'code', kind: 'number' },
+      { name: 'n', kind: 'number' },
+    ])
+    expect(r.rows).toEqual([
+      [200, 1],
+      [6306, 1],
+    ])
+    expect(r.truncated).toBe(false)
+    // the range is a parameter: an empty earlier window finds nothing
+    const empty = await logAnalysis.runAnalysis(node.db, {
+      sql: `SELECT count(*) FROM run_log WHERE product_key = '${productKey}' AND ts >= {{from}} AND ts < {{to}}`,
+      from: new Date(Date.now() - 7_200_000),
+      to: new Date(Date.now() - 3_600_000),
+    })
+    expect(empty.rows).toEqual([[0]])
+    // the session really is read-only and reading as the analysis role: other tables are out of reach
+    const who = await logAnalysis
+      .runAnalysis(node.db, {
+        sql: `SELECT current_user AS who, current_setting('transaction_read_only') AS ro FROM run_log LIMIT 1`,
+      })
+      .catch((e: Error) => e)
+    // current_setting is not an allowed function: even this is refused
+    expect(String(who)).toMatch(/current_setting cannot be called/)
+    const user = await logAnalysis.runAnalysis(node.db, { sql: 'SELECT current_user AS who FROM run_log LIMIT 1' })
+    expect(user.rows).toEqual([['iotops_analyst']])
+    await expect(logAnalysis.runAnalysis(node.db, { sql: 'SELECT * FROM "user"' })).rejects.toThrow(/cannot be read/)
+    // a saved query keeps its chart and refuses an unsafe body
+    const saved = await logAnalysis.saveQuery(node.db, TEST_ACTOR, {
+      name: 'errors by code',
+      sql: 'SELECT code, count(*) FROM run_log GROUP BY code',
+      chart: { type: 'pie', x: 'code', y: ['count'] },
+    })
+    expect((await logAnalysis.listSavedQueries(node.db)).map((q) => q.name)).toContain('errors by code')
+    await expect(
+      logAnalysis.saveQuery(node.db, TEST_ACTOR, { name: 'bad', sql: 'DELETE FROM run_log', chart: { type: 'table' } }),
+    ).rejects.toThrow(/only SELECT/)
+    await logAnalysis.deleteSavedQuery(node.db, TEST_ACTOR, saved.id)
+    await dev.close()
   })
 })
