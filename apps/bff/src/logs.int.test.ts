@@ -3,6 +3,7 @@ import {
   BizType,
   downlink,
   logAnalysis,
+  logReport,
   logStore,
   messageTrace,
   searchDeviceLogs,
@@ -258,5 +259,33 @@ describe('log analysis', () => {
     ).rejects.toThrow(/only SELECT/)
     await logAnalysis.deleteSavedQuery(node.db, TEST_ACTOR, saved.id)
     await dev.close()
+  })
+})
+
+describe('log reports', () => {
+  it('reports messages, thing-model check errors by code and device, and the latest device errors', async () => {
+    const { productKey, devices } = await seedSensorProduct(node, 2)
+    const url = `mqtt://127.0.0.1:${node.mqttPort}`
+    const [a, b] = await Promise.all(devices.map((d) => Device.connect({ url, ...d })))
+    for (const t of [20, 999, 998]) await a!.postProperties({ temperature: t })
+    await b!.postProperties({ temperature: 997 })
+    await a!.postLogs([{ logLevel: 'ERROR', module: 'wifi', logContent: 'link lost' }])
+    await node.hub.metrics.flush()
+    const from = new Date(Date.now() - 600_000)
+    const to = new Date(Date.now() + 60_000)
+    const r = await eventually(async () => {
+      const x = await logReport(node.db, { productKey, from, to })
+      return x.tslErrorCodes.length > 0 && x.latestDeviceErrors.length > 0 && x
+    })
+    expect(r.tslErrorCodes).toEqual([{ key: '6306', value: 3 }])
+    expect(r.tslErrorDevices).toEqual([
+      { key: devices[0]!.deviceName, value: 2 },
+      { key: devices[1]!.deviceName, value: 1 },
+    ])
+    expect(r.topUpDevices[0]).toEqual({ key: devices[0]!.deviceName, value: 4 })
+    expect(r.up.reduce((s, p) => s + p.value, 0)).toBe(5)
+    expect(r.latestDeviceErrors.map((e) => e.content)).toEqual(['link lost'])
+    await expect(logReport(node.db, { productKey, from: to, to: from })).rejects.toThrow(/after the start/)
+    await Promise.all([a!.close(), b!.close()])
   })
 })
