@@ -85,7 +85,7 @@ export class AlarmEngine {
 
   private async evaluateRule(rule: RuleRow, now: number) {
     const def = metricDef(rule.metric)
-    if (!def || def.chart !== 'area') return
+    if (def?.chart !== 'area') return
     const g = rule.granularity * 60_000
     const closedEnd = Math.floor((now - (this.o.lagMs ?? 8000)) / g) * g
     // the products judged: one, or every product on its own; instance-level metrics have one series ('')

@@ -26,7 +26,7 @@ type AreaQuery = Window & { metric: string; productKey: string | null; perProduc
  */
 function areaSql(q: AreaQuery): { sql: string; params: unknown[] } {
   const def = metricDef(q.metric)
-  if (!def || def.chart !== 'area') throw new Error(`${q.metric} is not an area metric`)
+  if (def?.chart !== 'area') throw new Error(`${q.metric} is not an area metric`)
   const series = def.instance
     ? "product_key = ''"
     : q.productKey !== null
@@ -124,7 +124,7 @@ export interface RankItem {
 /** A top-5 card: day counters of the UTC day of `day`, or the devices' regions now. */
 export async function ranking(db: Db, q: { code: string; productKey: string | null; day: Date }): Promise<RankItem[]> {
   const def = metricDef(q.code)
-  if (!def || def.chart !== 'rank') throw new Error(`${q.code} is not a ranking`)
+  if (def?.chart !== 'rank') throw new Error(`${q.code} is not a ranking`)
   if (def.subject === 'province' || def.subject === 'city') {
     const col = def.subject === 'province' ? 'province' : 'city'
     const cond = q.code.startsWith('Online') ? `status = 'ONLINE'` : 'activated_at IS NOT NULL'
