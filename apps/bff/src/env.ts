@@ -37,6 +37,24 @@ const ZEnv = z.object({
   ACCOUNT_UPLINK_QPS: z.coerce.number().int().positive().optional(),
   DEVICE_UPLINK_QPS: z.coerce.number().int().positive().optional(),
   DEVICE_CONNECT_QPM: z.coerce.number().int().positive().optional(),
+  /** outgoing mail for alarm notifications, e.g. smtp://user:pass@mail.example.com:587 (smtps:// for TLS) */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s/]+/, 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587')
+    .optional(),
+  SMTP_FROM: z
+    .string()
+    .regex(/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/, 'SMTP_FROM must be an e-mail address, optionally as "Name <addr>"')
+    .default('iotops@localhost'),
+  /** how alarms name this installation: the instance id and region in resource ids and alarm texts */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'INSTANCE_ID: 1–64 letters, digits, _ or -')
+    .default('iot-ops'),
+  REGION_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'REGION_ID: 1–64 letters, digits, _ or -')
+    .default('local'),
 })
 
 export type Config = z.infer<typeof ZEnv> & { dataDir: string }

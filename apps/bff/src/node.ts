@@ -6,7 +6,19 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { appRouter, type Context, handleOpenApi, SESSION_COOKIE } from '@iotops/api'
 import { createDb, type Db, dropExpiredPartitions, ensurePartitions, migrate, startEmbeddedPostgres } from '@iotops/db'
-import { auth, DeviceHub, FleetRuns, ProductCache, SimulatorManager } from '@iotops/services'
+import {
+  alarms,
+  auth,
+  DeviceHub,
+  FleetRuns,
+  geo,
+  LevelSampler,
+  logStore,
+  monitoring,
+  notify,
+  ProductCache,
+  SimulatorManager,
+} from '@iotops/services'
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http'
 import pino, { type Logger } from 'pino'
 import { createWebSocketStream, WebSocketServer } from 'ws'
@@ -18,6 +30,10 @@ export interface RunningNode {
   hub: DeviceHub
   fleet: FleetRuns
   simulator: SimulatorManager
+  /** the notification outbox worker (alarm e-mails, webhooks, DingTalk) */
+  notifier: notify.Notifier
+  /** threshold rules evaluated as their periods close; system events turned into event alarms */
+  alarmEngine: alarms.AlarmEngine
   log: Logger
   httpPort: number
   mqttPort: number
@@ -61,6 +77,15 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
     await ensurePartitions(db.pool)
     const bootstrap = await auth.bootstrapAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD })
 
+    // ── notifications: the outbox worker (stops late, after everything that may enqueue, before the db) ──
+    const notifier = new notify.Notifier({
+      db,
+      log: log.child({ mod: 'notify' }),
+      smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.SMTP_FROM } : null,
+    })
+    notifier.start()
+    stops.push(() => notifier.stop())
+
     // ── device hub ──
     const products = new ProductCache(db)
     const cluster = config.REDIS_URL ? await clusterBackends(config.REDIS_URL) : null
@@ -77,6 +102,33 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
         deviceUplinkPerSecond: config.DEVICE_UPLINK_QPS,
         deviceConnectPerMinute: config.DEVICE_CONNECT_QPM,
       },
+    })
+
+    // level metrics (online devices per product and protocol, instance watermarks), sampled into the minute points
+    const sampler = new LevelSampler(db, hub.metrics)
+    sampler.start()
+    stops.push(async () => sampler.stop())
+
+    // device location (ops dashboard): connection IP → region, overridden by a reported GeoLocation
+    const regions = new geo.RegionTracker({ db, hub, log: log.child({ mod: 'geo' }) })
+    regions.start()
+    stops.push(() => regions.stop())
+
+    // alarms: threshold rules on the minute points, event alarms from the hub's limit events
+    const alarmEngine = new alarms.AlarmEngine({
+      db,
+      log: log.child({ mod: 'alarms' }),
+      kick: () => notifier.kick(),
+      instanceId: config.INSTANCE_ID,
+      regionId: config.REGION_ID,
+    })
+    const onLimit = (e: alarms.LimitEvent) =>
+      void alarmEngine.onLimit(e).catch((err) => log.error({ err }, 'event alarm failed'))
+    hub.on('limit', onLimit)
+    alarmEngine.start()
+    stops.push(async () => {
+      hub.off('limit', onLimit)
+      await alarmEngine.stop()
     })
 
     // ── MQTT over TCP ──
@@ -180,6 +232,7 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
         products,
         fleet,
         simulator,
+        notifier,
         session: { user, token },
         ip: clean(req.socket.remoteAddress) ?? undefined,
         userAgent: req.headers['user-agent'],
@@ -214,6 +267,10 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       await ensurePartitions(db.pool)
       const dropped = await dropExpiredPartitions(db.pool)
       if (dropped.length) log.info({ dropped }, 'retention: dropped expired partitions')
+      const droppedDumps = await logStore.maintainLogDumps(db)
+      if (droppedDumps.length) log.info({ dropped: droppedDumps }, 'retention: dropped long-term log months')
+      const pruned = await monitoring.pruneMonitoring(db)
+      if (Object.values(pruned).some((n) => n > 0)) log.info({ pruned }, 'retention: pruned monitoring rows')
     }
     await maintain()
     const timer = setInterval(
@@ -225,7 +282,20 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
     const httpPort = (server.address() as AddressInfo).port
     log.info({ http: httpPort, mqtt: mqttPort, node: nodeId, cluster: !!cluster }, 'IoT Ops node started')
     // the order stops run in: reverse of pushes → scheduler, HTTP, broker drain, cluster, db, pg
-    return { config, db, hub, fleet, simulator, log, httpPort, mqttPort, bootstrap, close: cleanup }
+    return {
+      config,
+      db,
+      hub,
+      fleet,
+      simulator,
+      notifier,
+      alarmEngine,
+      log,
+      httpPort,
+      mqttPort,
+      bootstrap,
+      close: cleanup,
+    }
   } catch (e) {
     await cleanup()
     throw e

@@ -4,6 +4,7 @@ import {
   AppError,
   type DeviceHub,
   type FleetRuns,
+  type notify,
   type ProductCache,
   type Role,
   type SimulatorManager,
@@ -26,6 +27,8 @@ export interface Context {
   fleet: FleetRuns
   /** device simulators running on this node (the simulator page) */
   simulator: SimulatorManager
+  /** the notification outbox worker of this node (kick it after enqueueing) */
+  notifier: notify.Notifier
   session: SessionInfo
   ip: string | undefined
   userAgent: string | undefined

@@ -26,6 +26,7 @@ import { Flex, Layout, Menu, type MenuProps, Spin, Typography } from 'antd'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
+import { InboxBell } from '@/features/notify/InboxBell'
 import { isLocale, readLocaleCookie } from '@/i18n/config'
 import { useI18n } from '@/i18n/I18nProvider'
 import type { Messages } from '@/i18n/messages/en-US'
@@ -182,6 +183,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             </Flex>
             <Flex align="center" gap={8}>
               <LocaleSwitcher />
+              <InboxBell />
               <UserMenu me={user} />
             </Flex>
           </Flex>

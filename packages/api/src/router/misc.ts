@@ -1,5 +1,8 @@
 import {
   devices,
+  logAnalysis,
+  logReport,
+  logStore,
   messageTrace,
   searchDeviceLogs,
   searchRunLog,
@@ -8,16 +11,20 @@ import {
   tailRunLog,
 } from '@iotops/services'
 import {
+  ZAnalysisQuery,
   ZDeviceLogSearchInput,
   ZDeviceLogTailInput,
   ZDeviceRef,
+  ZLogStorePolicy,
+  ZReportInput,
   ZRunLogSearchInput,
   ZRunLogTailInput,
+  ZSavedQueryInput,
   ZTraceInput,
 } from '@iotops/services/schemas'
 import { tracked } from '@trpc/server'
 import { z } from 'zod'
-import { createTRPCRouter, operatorProcedure, viewerProcedure } from '../trpc'
+import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from '../trpc'
 
 export const overviewRouter = createTRPCRouter({
   stats: viewerProcedure.query(({ ctx }) => devices.overviewStats(ctx.db)),
@@ -37,6 +44,32 @@ export const runLogRouter = createTRPCRouter({
   onTail: viewerProcedure
     .input(ZRunLogTailInput)
     .subscription(({ ctx, input, signal }) => trackedBatches(tailRunLog(ctx.db, ctx.hub, input, signal))),
+})
+
+/** Log analysis: safe read-only SELECTs over the log stores, and saved queries with their chart. */
+export const logAnalysisRouter = createTRPCRouter({
+  run: viewerProcedure.input(ZAnalysisQuery).mutation(({ ctx, input }) => logAnalysis.runAnalysis(ctx.db, input)),
+  saved: viewerProcedure.query(({ ctx }) => logAnalysis.listSavedQueries(ctx.db)),
+  report: viewerProcedure.input(ZReportInput).query(({ ctx, input }) => logReport(ctx.db, input)),
+  save: operatorProcedure
+    .input(ZSavedQueryInput.extend({ id: z.string().uuid().optional() }))
+    .mutation(({ ctx, input: { id, ...q } }) => logAnalysis.saveQuery(ctx.db, ctx.actor, q, id)),
+  delete: operatorProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .mutation(({ ctx, input }) => logAnalysis.deleteSavedQuery(ctx.db, ctx.actor, input.id)),
+})
+
+/** Long-term log storage per product ("dump"): on/off and retention, for run logs and device logs apart. */
+export const logStoreRouter = createTRPCRouter({
+  list: viewerProcedure.query(({ ctx }) => logStore.listLogStorePolicies(ctx.db)),
+  get: viewerProcedure
+    .input(z.object({ productKey: z.string().min(1) }))
+    .query(({ ctx, input }) => logStore.getLogStorePolicy(ctx.db, input.productKey)),
+  set: adminProcedure.input(ZLogStorePolicy).mutation(async ({ ctx, input }) => {
+    const p = await logStore.setLogStorePolicy(ctx.db, ctx.actor, input)
+    await ctx.hub.logDump.refresh()
+    return p
+  }),
 })
 
 export const deviceLogRouter = createTRPCRouter({

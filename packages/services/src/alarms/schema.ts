@@ -1,4 +1,4 @@
-import { RATE_LIMIT_EVENTS } from '@iotops/alink'
+import { RATE_LIMIT_EVENTS } from '@iotops/alink/limits'
 import { z } from 'zod'
 import { isAreaMetric } from '../metrics/codes'
 

@@ -1,13 +1,10 @@
 import type { Db } from '@iotops/db'
 import { parse } from 'libpg-query'
 import type { Logger } from 'pino'
-import { z } from 'zod'
 import { audit } from '../audit'
 import type { Actor } from '../context'
 import { badRequest, conflict, notFound } from '../errors'
-
-/** The tables an analysis query may read: the 7-day and the long-term log stores. */
-export const ANALYSIS_TABLES = ['run_log', 'device_log', 'run_log_dump', 'device_log_dump'] as const
+import { ANALYSIS_TABLES, type TAnalysisQuery, type TSavedQueryInput } from './schema'
 
 /** Functions an analysis query may call: aggregates, time buckets, text and JSON helpers — nothing with effects. */
 const FUNCTIONS = new Set([
@@ -87,29 +84,6 @@ const SCHEMAS = new Set(['pg_catalog'])
 export const MAX_ROWS = 1000
 export const TIMEOUT_MS = 5000
 const ROLE = 'iotops_analyst'
-
-export const ZAnalysisQuery = z.object({
-  sql: z.string().trim().min(1, 'write a SELECT query').max(20_000, 'a query has at most 20,000 characters'),
-  /** values of {{from}} and {{to}} in the query */
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-})
-export type TAnalysisQuery = z.infer<typeof ZAnalysisQuery>
-
-export const ZChart = z.object({
-  type: z.enum(['table', 'line', 'bar', 'pie']),
-  x: z.string().max(63).optional(),
-  y: z.array(z.string().max(63)).max(8).optional(),
-})
-export const ZSavedQueryInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .regex(/^[\p{L}\p{N}_ -]{1,64}$/u, 'use 1–64 letters, digits, spaces, _ or -'),
-  sql: ZAnalysisQuery.shape.sql,
-  chart: ZChart,
-})
-export type TSavedQueryInput = z.infer<typeof ZSavedQueryInput>
 
 /** {{from}} and {{to}} stand for the chosen time range (parameters, never text pasted into the query). */
 function bindRange(sql: string) {

@@ -1,28 +1,11 @@
 import { BatchWriter, type Db, type DumpTable, dropExpiredDumpPartitions, ensureDumpPartition } from '@iotops/db'
 import type { Logger } from 'pino'
-import { z } from 'zod'
 import { audit } from '../audit'
 import type { Actor } from '../context'
 import type { DeviceLogRecord } from '../devicelog/service'
 import { badRequest, notFound } from '../errors'
 import type { RunLogRecord } from '../runlog/writer'
-
-const ZDays = z
-  .number()
-  .int('days must be a whole number')
-  .min(1, 'keep logs 1–3000 days, or forever')
-  .max(3000, 'keep logs 1–3000 days, or forever')
-  .nullable()
-
-/** Long-term storage of one product's logs; `null` days keep them forever. */
-export const ZLogStorePolicy = z.object({
-  productKey: z.string().min(1),
-  runLogDump: z.boolean(),
-  runLogDays: ZDays,
-  deviceLogDump: z.boolean(),
-  deviceLogDays: ZDays,
-})
-export type TLogStorePolicy = z.infer<typeof ZLogStorePolicy>
+import type { TLogStorePolicy } from './schema'
 
 /** The 7-day stores every product has, and the long-term stores products turn on. */
 export const RECENT_DAYS = 7

@@ -1,17 +1,10 @@
 import type { Db } from '@iotops/db'
-import { z } from 'zod'
 import { badRequest } from '../errors'
 import { Metric } from '../metrics/codes'
 import { metricSeries } from '../metrics/query'
 import type { Point } from '../metrics/series'
 import { BizType } from '../runlog/writer'
-
-export const ZReportInput = z.object({
-  productKey: z.string().min(1).nullable(),
-  from: z.coerce.date(),
-  to: z.coerce.date(),
-})
-export type TReportInput = z.infer<typeof ZReportInput>
+import type { TReportInput } from './schema'
 
 export interface Slice {
   key: string

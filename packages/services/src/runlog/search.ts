@@ -1,25 +1,9 @@
 import type { Db } from '@iotops/db'
-import { z } from 'zod'
 import type { DeviceHub } from '../hub/hub'
 import { resumeFrom, tailRows, tailWindowEnd, wakeOnWrite } from '../live/tail'
 import { storeWindow, type WithStore } from '../logs/dump'
 import { logPage, Where } from '../logs/query'
-import { logInputs } from '../logs/window'
-
-const { search: ZRunLogSearchInput, tail: ZRunLogTailInput } = logInputs({
-  productKey: z.string().max(64).optional(),
-  deviceName: z.string().max(64).optional(),
-  traceId: z.string().max(64).optional(),
-  messageId: z.string().max(64).optional(),
-  keyword: z.string().max(128).optional(),
-  status: z.enum(['all', 'success', 'failure']).default('all'),
-  bizType: z.string().max(32).optional(),
-})
-
-export { ZRunLogSearchInput, ZRunLogTailInput }
-export type TRunLogSearchInput = z.infer<typeof ZRunLogSearchInput>
-/** A live tail: the search filters without time range and paging; `lastEventId` resumes after a reconnect. */
-export type TRunLogTailInput = z.infer<typeof ZRunLogTailInput>
+import type { TRunLogSearchInput, TRunLogTailInput } from '../logs/schema'
 
 export interface RunLogRow {
   ts: Date

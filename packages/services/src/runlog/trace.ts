@@ -1,14 +1,6 @@
 import type { Db } from '@iotops/db'
-import { z } from 'zod'
+import type { TTraceInput } from '../logs/schema'
 import type { RunLogRow } from './search'
-
-export const ZTraceInput = z
-  .object({
-    traceId: z.string().trim().max(64).optional(),
-    messageId: z.string().trim().max(64).optional(),
-  })
-  .refine((q) => !!q.traceId || !!q.messageId, { message: 'enter a TraceId or a MessageId' })
-export type TTraceInput = z.infer<typeof ZTraceInput>
 
 export interface TraceHop extends RunLogRow {
   ok: boolean

@@ -6,12 +6,17 @@ import { useT } from '@/i18n/I18nProvider'
 import { DeviceLogSearch } from './DeviceLogSearch'
 import { useLogQuery } from './query'
 import { RunLogSearch } from './RunLogSearch'
+import { MessageTrace } from './trace/MessageTrace'
 
-/** The log service: the cloud run log and the devices' own logs, one tab each (`?tab=run|device`). */
+/**
+ * The log service: the cloud run log, the devices' own logs and the message trace, one tab each
+ * (`?tab=run|device|trace`).
+ */
 export function LogService() {
   const t = useT()
   const q = useLogQuery()
-  const tab = q.get('tab') === 'device' ? 'device' : 'run'
+  const tabParam = q.get('tab')
+  const tab = tabParam === 'device' || tabParam === 'trace' ? tabParam : 'run'
   return (
     <>
       <PageHeader title={t('nav.logs')} subtitle={t('logs.subtitle')} />
@@ -23,6 +28,7 @@ export function LogService() {
           items={[
             { key: 'run', label: t('logs.tabs.run'), children: <RunLogSearch /> },
             { key: 'device', label: t('logs.tabs.device'), children: <DeviceLogSearch /> },
+            { key: 'trace', label: t('logs.tabs.trace'), children: <MessageTrace /> },
           ]}
         />
       </Card>

@@ -6,6 +6,7 @@ import { useT } from '@/i18n/I18nProvider'
 import { formatTimeMs } from '@/lib/format'
 import type { RouterOutputs } from '@/trpc/types'
 import { bizTypeLabel, prettyContent } from './labels'
+import { TraceLink } from './trace/TraceLink'
 
 export type RunLogRow = RouterOutputs['runLog']['search']['items'][number]
 
@@ -61,12 +62,26 @@ export function RunLogDrawer({ row, onClose }: { row: RunLogRow | null; onClose:
                 key: 'traceId',
                 label: t('logs.fields.traceId'),
                 children: (
-                  <Typography.Text className="mono" copyable>
-                    {row.traceId}
-                  </Typography.Text>
+                  <Flex gap={8} align="center">
+                    <Typography.Text className="mono" copyable>
+                      {row.traceId}
+                    </Typography.Text>
+                    <TraceLink traceId={row.traceId} onNavigate={onClose} />
+                  </Flex>
                 ),
               },
-              { key: 'messageId', label: t('logs.fields.messageId'), children: mono(row.messageId) },
+              {
+                key: 'messageId',
+                label: t('logs.fields.messageId'),
+                children: row.messageId ? (
+                  <Flex gap={8} align="center">
+                    {mono(row.messageId)}
+                    <TraceLink messageId={row.messageId} onNavigate={onClose} />
+                  </Flex>
+                ) : (
+                  mono(row.messageId)
+                ),
+              },
               { key: 'productKey', label: t('logs.fields.productKey'), children: mono(row.productKey) },
               { key: 'deviceName', label: t('logs.fields.deviceName'), children: mono(row.deviceName) },
               { key: 'bizType', label: t('logs.fields.bizType'), children: bizTypeLabel(t, row.bizType) },

@@ -17,6 +17,7 @@ import { bizTypeLabel, TimeCell } from './labels'
 import { BIZ_TYPES, fileStamp, isBizType, LOG_PAGE, useLogQuery } from './query'
 import { RunLogDrawer, type RunLogRow } from './RunLogDrawer'
 import { TimeRangeControl } from './TimeRangeControl'
+import { TraceLink } from './trace/TraceLink'
 
 type Status = 'all' | 'success' | 'failure'
 const isStatus = (v: string | undefined): v is Status => v === 'all' || v === 'success' || v === 'failure'
@@ -106,20 +107,23 @@ export function RunLogSearch() {
     {
       title: t('logs.fields.traceId'),
       dataIndex: 'traceId',
-      width: 170,
+      width: 190,
       ellipsis: { showTitle: false },
       render: (id: string) => (
-        <Typography.Link
-          className="mono"
-          ellipsis
-          title={t('logs.filterByTrace')}
-          onClick={(e) => {
-            e.stopPropagation()
-            q.update({ traceId: id })
-          }}
-        >
-          {id}
-        </Typography.Link>
+        <Flex gap={6} align="center" style={{ minWidth: 0 }}>
+          <Typography.Link
+            className="mono"
+            ellipsis
+            title={t('logs.filterByTrace')}
+            onClick={(e) => {
+              e.stopPropagation()
+              q.update({ traceId: id })
+            }}
+          >
+            {id}
+          </Typography.Link>
+          <TraceLink traceId={id} />
+        </Flex>
       ),
     },
     {
@@ -225,7 +229,7 @@ export function RunLogSearch() {
           />
         </Flex>
       </Flex>
-      <LogTable<RunLogRow> log={log} rows={rows} columns={columns} scrollX={1450} onRow={setOpen} />
+      <LogTable<RunLogRow> log={log} rows={rows} columns={columns} scrollX={1470} onRow={setOpen} />
       <RunLogDrawer row={open} onClose={() => setOpen(null)} />
     </>
   )

@@ -464,7 +464,7 @@ export const enUS = {
   logs: {
     subtitle: 'Search the cloud run log and the logs devices upload',
     searchInLogService: 'Search in the log service',
-    tabs: { run: 'Cloud run log', device: 'Device local logs' },
+    tabs: { run: 'Cloud run log', device: 'Device local logs', trace: 'Message trace' },
     filters: {
       deviceName: 'DeviceName',
       traceId: 'TraceId',
@@ -522,6 +522,33 @@ export const enUS = {
       subscribe: 'Server-side subscription',
       OTA: 'OTA update',
       Other: 'Other',
+    },
+    trace: {
+      open: 'Message trace',
+      searchBy: 'Search by',
+      enterTraceId: 'Enter a TraceId',
+      enterMessageId: 'Enter a MessageId',
+      intro:
+        'Enter a TraceId or a MessageId to follow a message through every module it passed, or open one from a row of the cloud run log.',
+      notFoundTrace: 'No run-log record has the TraceId {id}. Records are kept for 7 days.',
+      notFoundMessage: 'No run-log record has the MessageId {id}. Records are kept for 7 days.',
+      allOk: 'Every hop succeeded',
+      failedAt: 'Failed at hop {index}: {module} (code {code})',
+      summary: '{hops} hops in {ms} ms',
+      traces: 'spans {count} traces',
+      truncated: 'Only the first {max} hops are shown.',
+      legend:
+        'Green: handled (200) · Red: failed · Hover a node for its time, latency and code; click it for the full record.',
+      legendMulti:
+        'Green: handled (200) · Red: failed · A dashed blue edge is where the message continues under another TraceId (e.g. the device’s reply to a command). Click a node for the full record.',
+      result: 'Result',
+      module: 'Module',
+      sincePrev: 'Since previous',
+      latency: '+{ms} ms',
+      firstHop: 'first hop',
+      reason: 'Reason',
+      device: 'Device',
+      traceChange: 'new TraceId',
     },
   },
   runLog: {

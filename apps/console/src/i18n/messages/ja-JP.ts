@@ -463,7 +463,7 @@ export const jaJP: Messages = {
   logs: {
     subtitle: 'クラウドの実行ログとデバイスがアップロードしたログを検索します',
     searchInLogService: 'ログサービスで検索',
-    tabs: { run: 'クラウド実行ログ', device: 'デバイスローカルログ' },
+    tabs: { run: 'クラウド実行ログ', device: 'デバイスローカルログ', trace: 'メッセージトレース' },
     filters: {
       deviceName: 'DeviceName',
       traceId: 'TraceId',
@@ -521,6 +521,33 @@ export const jaJP: Messages = {
       subscribe: 'サーバー側サブスクリプション',
       OTA: 'OTA アップデート',
       Other: 'その他',
+    },
+    trace: {
+      open: 'メッセージトレース',
+      searchBy: '検索条件',
+      enterTraceId: 'TraceId を入力',
+      enterMessageId: 'MessageId を入力',
+      intro:
+        'TraceId または MessageId を入力すると、メッセージが通過したすべての処理を確認できます。クラウド実行ログの行から開くこともできます。',
+      notFoundTrace: 'TraceId {id} の実行ログはありません。ログの保存期間は 7 日です。',
+      notFoundMessage: 'MessageId {id} の実行ログはありません。ログの保存期間は 7 日です。',
+      allOk: 'すべてのノードが成功しました',
+      failedAt: '{index} 番目のノードで失敗：{module}（コード {code}）',
+      summary: '{hops} ノード、所要 {ms} ms',
+      traces: '{count} 件のトレースにまたがります',
+      truncated: '最初の {max} ノードのみ表示しています。',
+      legend:
+        '緑：処理成功（200）· 赤：失敗 · ノードにカーソルを合わせると時刻・遅延・コードを表示、クリックで詳細を表示します。',
+      legendMulti:
+        '緑：処理成功（200）· 赤：失敗 · 青い破線は、メッセージが別の TraceId で続く箇所です（コマンドに対するデバイスの応答など）。ノードをクリックすると詳細を表示します。',
+      result: '結果',
+      module: '処理',
+      sincePrev: '前ノードから',
+      latency: '+{ms} ms',
+      firstHop: '最初のノード',
+      reason: '失敗理由',
+      device: 'デバイス',
+      traceChange: '新しい TraceId',
     },
   },
   runLog: {

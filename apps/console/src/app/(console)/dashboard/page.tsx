@@ -1,5 +1,5 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Dashboard } from '@/features/dashboard/Dashboard'
 
 export default function Page() {
-  return <ComingSoon feature="dashboard" />
+  return <Dashboard />
 }
