@@ -26,8 +26,8 @@ async function loadMap(level: Level) {
   if (loaded.has(level)) return
   const json =
     level === 'province'
-      ? (await import('./data/china-provinces.json')).default
-      : (await import('./data/china-cities.json')).default
+      ? (await import('@iotops/services/geo-data/china-provinces.json')).default
+      : (await import('@iotops/services/geo-data/china-cities.json')).default
   echarts.registerMap(MAP[level], json as unknown as Parameters<typeof echarts.registerMap>[1])
   loaded.add(level)
 }
