@@ -9,6 +9,5 @@ export {
   listRules,
   setRuleEnabled,
   updateRule,
-  WATERMARK_METRICS,
 } from './rules'
 export { LEVELS, OPERATORS, SILENCE_CHOICES } from './schema'

@@ -1,5 +1,6 @@
 import type { LimitEvent } from './engine'
 import type { Transition } from './evaluate'
+import { isRelativeOperator } from './schema'
 
 interface RuleLike {
   id: string
@@ -25,7 +26,6 @@ const OPERATOR_TEXT: Record<string, string> = {
   pop_up: 'rise vs the previous period >=',
   pop_down: 'fall vs the previous period >=',
 }
-const isRelative = (op: string) => op.includes('_')
 
 /** 2026-11-24 10:42:00 in the server's time zone, with its offset. */
 export function localTime(ms: number): string {
@@ -59,7 +59,7 @@ export function thresholdMessage(a: {
   const { rule } = a
   const target = `${a.productKey ? `productKey=${a.productKey}, ` : ''}instanceId=${a.instanceId}, regionId=${a.regionId}`
   const value = a.value === null ? 'no data' : String(Math.round(a.value * 1000) / 1000)
-  const cond = `${OPERATOR_TEXT[rule.operator] ?? rule.operator} ${rule.threshold}${isRelative(rule.operator) ? '%' : ''}`
+  const cond = `${OPERATOR_TEXT[rule.operator] ?? rule.operator} ${rule.threshold}${isRelativeOperator(rule.operator) ? '%' : ''}`
   const what = {
     ALARM: `alarm at ${localTime(a.at)}: value ${value}, lasting ${duration(a.durationSeconds)}`,
     REPEAT: `still alarming at ${localTime(a.at)}: value ${value}, lasting ${duration(a.durationSeconds)}`,

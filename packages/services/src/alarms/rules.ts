@@ -2,7 +2,7 @@ import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
 import { badRequest, conflict, notFound } from '../errors'
-import { Metric } from '../metrics/codes'
+import { WATERMARK_METRICS } from '../metrics/codes'
 import type { PageOf } from '../paging'
 import type { TAlarmHistoryQuery, TAlarmRuleInput, TAlarmRuleList, TWatermarkInput } from './schema'
 
@@ -176,9 +176,6 @@ export async function listHistory(db: Db, q: TAlarmHistoryQuery) {
   ])
   return { items, total, page: q.page, pageSize: q.pageSize }
 }
-
-/** The instance-spec watermarks: devices, message TPS and forwarding TPS as % of the spec. */
-export const WATERMARK_METRICS = [Metric.DeviceNumWatermark, Metric.MessageTpsWatermark, Metric.ForwardTpsWatermark]
 
 /**
  * One-click watermark alerts: a rule per watermark metric that fires when it reaches `percent` % (90 by default),

@@ -20,6 +20,10 @@ export const LEVELS = ['CRITICAL', 'WARNING', 'INFO'] as const
 export type Level = (typeof LEVELS)[number]
 /** Silence periods offered, seconds (5 min … 24 h). */
 export const SILENCE_CHOICES = [300, 900, 1800, 3600, 10800, 21600, 43200, 86400] as const
+/** What an alarm history row records: raised, repeated after the silence, recovered, or gone silent. */
+export const ALARM_STATUSES = ['ALARM', 'REPEAT', 'RECOVERED', 'NO_DATA'] as const
+/** The relative operators compare with an earlier value and take a percentage as threshold. */
+export const isRelativeOperator = (op: string) => op.includes('_')
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:mm, e.g. 08:30')
 
@@ -77,7 +81,7 @@ export const ZAlarmHistoryQuery = z.object({
   ruleId: z.string().uuid().optional(),
   ruleName: z.string().trim().max(64).optional(),
   kind: z.enum(['threshold', 'event', 'watermark']).optional(),
-  status: z.enum(['ALARM', 'REPEAT', 'RECOVERED', 'NO_DATA']).optional(),
+  status: z.enum(ALARM_STATUSES).optional(),
   level: z.enum(LEVELS).optional(),
   productKey: z.string().min(1).optional(),
 })

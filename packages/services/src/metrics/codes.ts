@@ -212,6 +212,13 @@ const byCode = new Map(METRICS.map((m) => [m.code, m]))
 export const metricDef = (code: string): MetricDef | undefined => byCode.get(code)
 export const isAreaMetric = (code: string) => byCode.get(code)?.chart === 'area'
 
+/** The instance-spec watermarks (percent of the spec), which the one-click alert watches. */
+export const WATERMARK_METRICS = [
+  Metric.DeviceNumWatermark,
+  Metric.MessageTpsWatermark,
+  Metric.ForwardTpsWatermark,
+] as const
+
 /** The cards a new board starts with. */
 export const DEFAULT_CARDS: readonly MetricCode[] = [
   Metric.OnlineMqtt,

@@ -401,10 +401,12 @@ export class Notifier {
         redirect: 'manual',
       })
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } }
+      const err = e as Error & { cause?: { code?: string; errors?: { code?: string }[] } }
       if (err.name === 'TimeoutError' || err.name === 'AbortError')
         return { ok: false, error: `the ${what} did not answer within ${SEND_TIMEOUT_MS / 1000} s` }
-      return { ok: false, error: `the ${what} is unreachable (${err.cause?.code ?? err.message})` }
+      // undici wraps the socket error (an AggregateError when every address of the host failed)
+      const code = err.cause?.code ?? err.cause?.errors?.find((x) => x.code)?.code ?? err.message
+      return { ok: false, error: `the ${what} is unreachable (${code})` }
     }
   }
 

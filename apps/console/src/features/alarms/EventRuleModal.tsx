@@ -1,12 +1,12 @@
 'use client'
 
+// the entry point of @iotops/alink is not browser-safe yet (see lib/alink.ts): its limits module is
+import { RATE_LIMIT_EVENTS } from '@iotops/alink/limits'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Checkbox, Form, Input, Typography } from 'antd'
 import { FormModal } from '@/components/FormModal'
 import { useT } from '@/i18n/I18nProvider'
 import { useTRPC } from '@/trpc/react'
-// the entry point of @iotops/alink is not browser-safe yet (see lib/alink.ts): its limits module is
-import { RATE_LIMIT_EVENTS } from '../../../../../packages/alink/src/limits'
 import { ContactGroupSelect } from './ContactGroupSelect'
 import { LevelField, SilenceField } from './fields'
 import type { Level, RuleRow } from './labels'

@@ -1,33 +1,22 @@
 'use client'
 
-// type-only: the schemas entry point pulls server modules (metrics/query → pg) into the browser bundle
-import type { Level as ServerLevel, Operator as ServerOperator } from '@iotops/services/schemas'
+import {
+  ALARM_STATUSES,
+  isRelativeOperator,
+  LEVELS,
+  type Level,
+  OPERATORS,
+  type Operator,
+  SILENCE_CHOICES,
+} from '@iotops/services/schemas'
 import { useCallback } from 'react'
 import { useT } from '@/i18n/I18nProvider'
 import type { RouterOutputs } from '@/trpc/types'
 
+export { LEVELS, type Level, OPERATORS, type Operator, SILENCE_CHOICES }
 export type RuleRow = RouterOutputs['alarm']['rules']['items'][number]
 export type HistoryRow = RouterOutputs['alarm']['history']['items'][number]
-/** The server's operators (alarms/schema.ts), in the order the form offers them. */
-export const OPERATORS = [
-  '>=',
-  '>',
-  '<=',
-  '<',
-  '!=',
-  'dod_up',
-  'dod_down',
-  'wow_up',
-  'wow_down',
-  'pop_up',
-  'pop_down',
-] as const satisfies readonly ServerOperator[]
-export type Operator = (typeof OPERATORS)[number]
-export const LEVELS = ['CRITICAL', 'WARNING', 'INFO'] as const satisfies readonly ServerLevel[]
-export type Level = (typeof LEVELS)[number]
-/** The silence periods the server accepts (SILENCE_CHOICES in alarms/schema.ts), seconds. */
-export const SILENCE_CHOICES = [300, 900, 1800, 3600, 10800, 21600, 43200, 86400] as const
-export const STATUSES = ['ALARM', 'REPEAT', 'RECOVERED', 'NO_DATA'] as const
+export const STATUSES = ALARM_STATUSES
 export type AlarmStatus = (typeof STATUSES)[number]
 export const STATUS_COLOR: Record<AlarmStatus, string> = {
   ALARM: 'red',
@@ -35,14 +24,9 @@ export const STATUS_COLOR: Record<AlarmStatus, string> = {
   RECOVERED: 'green',
   NO_DATA: 'default',
 }
-export const WATERMARK_CODES = [
-  'DeviceNum_instance',
-  'MessageWatermarkTps_instance',
-  'RuleEngineWatermarkTps_instance',
-] as const
+export { WATERMARK_METRICS as WATERMARK_CODES } from '@iotops/services/schemas'
 
-/** The relative operators compare with an earlier value and take a percentage. */
-export const isRelative = (op: string) => op.includes('_')
+export const isRelative = isRelativeOperator
 
 /** "5 min", "3 h" for a number of seconds. */
 export function useDurationText() {
