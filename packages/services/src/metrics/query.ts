@@ -70,7 +70,7 @@ export async function metricSeries(
 
 /** `[[t…], [v…]]` as JSON text, built by PostgreSQL (see `decodeSeries`). */
 const columnsJson = (v: string) =>
-  `coalesce(json_build_array(array_agg(t ORDER BY t), array_agg(${v} ORDER BY t))::text, '[[],[]]')`
+  `json_build_array(coalesce(array_agg(t ORDER BY t), '{}'), coalesce(array_agg(${v} ORDER BY t), '{}'))::text`
 
 /** An area metric for a board card: the series already encoded as `decodeSeries` text. */
 export async function metricSeriesText(

@@ -11,6 +11,12 @@ export interface Point {
  * milliseconds. Browser-safe.
  */
 export function decodeSeries(text: string): Point[] {
-  const [ts, values] = JSON.parse(text) as [number[], number[]]
-  return ts.map((t, i) => ({ ts: t, value: values[i]! }))
+  const [ts, values] = JSON.parse(text) as [number[], (number | null)[]]
+  const out: Point[] = []
+  // a period whose aggregate is undefined (an average of nothing) has no point
+  ts.forEach((t, i) => {
+    const v = values[i]
+    if (typeof v === 'number') out.push({ ts: t, value: v })
+  })
+  return out
 }

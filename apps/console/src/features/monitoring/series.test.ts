@@ -75,9 +75,9 @@ describe('fillSeries', () => {
       { ts: T0 + MINUTE, value: 4.5 },
     ])
     expect(toPoints([{ ts: T0, value: 1 }])).toEqual([{ ts: T0, value: 1 }])
-    // an empty series as PostgreSQL builds it
-    expect(toPoints('[null,null]')).toEqual([])
+    // an empty series, and a period whose aggregate is undefined (no point)
     expect(toPoints('[[],[]]')).toEqual([])
+    expect(toPoints(JSON.stringify([[T0], [null]]))).toEqual([])
   })
 
   it('tells real data from zero filling', () => {

@@ -3,6 +3,8 @@
  * formatting. No React, no I/O (unit-tested in series.test.ts).
  */
 
+import { decodeSeries, type Point } from '@iotops/services/schemas'
+
 export const MINUTE = 60_000
 export const DAY = 86_400_000
 
@@ -52,25 +54,14 @@ export function checkCustomRange(from: number, to: number, maxDays: number): 'or
   return null
 }
 
-export interface Point {
-  ts: number
-  value: number
-}
+export type { Point }
 
 /**
  * A series as the API sends it: board cards carry compact `[[ts…], [value…]]` text (see the server's
- * `metrics/series.ts`), other views point objects. An empty series may come as `[null,null]`: no points.
+ * `metrics/series.ts`), other views point objects.
  */
 export function toPoints(points: string | readonly Point[]): Point[] {
-  if (typeof points !== 'string') return [...points]
-  const [ts, values] = (JSON.parse(points) ?? []) as [number[] | null, (number | null)[] | null]
-  if (!ts || !values) return []
-  const out: Point[] = []
-  ts.forEach((t, i) => {
-    const v = values[i]
-    if (typeof t === 'number' && typeof v === 'number') out.push({ ts: t, value: v })
-  })
-  return out
+  return typeof points === 'string' ? decodeSeries(points) : [...points]
 }
 
 /**

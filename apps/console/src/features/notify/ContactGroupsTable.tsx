@@ -87,6 +87,7 @@ export function ContactGroupsTable() {
           {
             title: t('common.actions'),
             key: 'actions',
+            onCell: () => ({ style: { whiteSpace: 'nowrap' as const } }),
             render: (_: unknown, g: ContactGroupRow) => (
               <Space>
                 <Typography.Link

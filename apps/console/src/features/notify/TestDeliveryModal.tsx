@@ -8,10 +8,15 @@ import { type Channel, ChannelTag } from './ChannelTags'
 
 const STATUS_COLOR: Record<string, string> = {
   PENDING: 'processing',
+  RETRYING: 'warning',
   SENT: 'success',
   FAILED: 'error',
   COALESCED: 'default',
 }
+
+/** A pending row that has failed before is waiting for its retry. */
+const shown = (d: { status: 'PENDING' | 'SENT' | 'FAILED' | 'COALESCED'; attempts: number }) =>
+  d.status === 'PENDING' && d.attempts > 0 ? 'RETRYING' : d.status
 
 /** The delivery of a test notification, channel by channel, refreshed until every channel is settled. */
 export function TestDeliveryModal({
@@ -61,7 +66,7 @@ export function TestDeliveryModal({
                         {t('notify.group.attempts', { count: d.attempts })}
                       </Typography.Text>
                     ) : null}
-                    <Tag color={STATUS_COLOR[d.status]}>{t(`notify.delivery.${d.status}`)}</Tag>
+                    <Tag color={STATUS_COLOR[shown(d)]}>{t(`notify.delivery.${shown(d)}`)}</Tag>
                   </Flex>
                 </Flex>
                 {d.error ? <Typography.Text type="danger">{d.error}</Typography.Text> : null}

@@ -62,7 +62,13 @@ export const enUS = {
     testHint: 'A test notice went into the outbox for each channel of the group. Delivery:',
     attempts: '{count} attempts',
   },
-  delivery: { PENDING: 'Sending', SENT: 'Delivered', FAILED: 'Failed', COALESCED: 'In a digest' },
+  delivery: {
+    PENDING: 'Sending',
+    RETRYING: 'Will retry',
+    SENT: 'Delivered',
+    FAILED: 'Failed',
+    COALESCED: 'In a digest',
+  },
   inbox: {
     bell: 'Notifications',
     title: 'Notifications',
@@ -139,7 +145,7 @@ export const zhCN: Shape = {
     testHint: '已为该组的每个渠道写入一条测试通知。投递情况：',
     attempts: '已尝试 {count} 次',
   },
-  delivery: { PENDING: '发送中', SENT: '已送达', FAILED: '失败', COALESCED: '已合并' },
+  delivery: { PENDING: '发送中', RETRYING: '等待重试', SENT: '已送达', FAILED: '失败', COALESCED: '已合并' },
   inbox: {
     bell: '通知',
     title: '通知',
@@ -216,7 +222,13 @@ export const jaJP: Shape = {
     testHint: 'グループの各チャネルにテスト通知を送信キューへ入れました。配信状況：',
     attempts: '{count} 回試行',
   },
-  delivery: { PENDING: '送信中', SENT: '配信済み', FAILED: '失敗', COALESCED: 'ダイジェストに集約' },
+  delivery: {
+    PENDING: '送信中',
+    RETRYING: '再試行待ち',
+    SENT: '配信済み',
+    FAILED: '失敗',
+    COALESCED: 'ダイジェストに集約',
+  },
   inbox: {
     bell: '通知',
     title: '通知',
