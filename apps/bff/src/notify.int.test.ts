@@ -1,97 +1,14 @@
 import { createHmac } from 'node:crypto'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { notify } from '@iotops/services'
-import { type ParsedMail, simpleParser } from 'mailparser'
 import pino from 'pino'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { eventually, type HttpSession, signInHttp, startTestNode, TEST_ACTOR } from './testing'
+import { startReceiver, startSmtp } from './testing-receivers'
 
 const SECRET = 'SECint-test-secret-abcdef0123456789'
 const TOKEN = 'tok-int-0123456789abcdef'
-
-interface Received {
-  path: string
-  query: URLSearchParams
-  headers: http.IncomingHttpHeaders
-  body: Record<string, unknown>
-  at: number
-}
-
-/** A local HTTP server standing in for webhook receivers and DingTalk robots. */
-function startReceiver() {
-  const got: Received[] = []
-  /** answers per path: a status to return a number of times before succeeding */
-  const failures = new Map<string, number>()
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c) => chunks.push(c))
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x')
-      got.push({
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
-        at: Date.now(),
-      })
-      const left = failures.get(url.pathname) ?? 0
-      if (left > 0) {
-        failures.set(url.pathname, left - 1)
-        res.writeHead(500).end('boom')
-        return
-      }
-      res.writeHead(200, { 'content-type': 'application/json' })
-      // DingTalk robots answer 200 with an errcode
-      res.end(url.pathname.startsWith('/robot') ? JSON.stringify({ errcode: 0, errmsg: 'ok' }) : '{}')
-    })
-  })
-  return new Promise<{ url: string; got: Received[]; failures: Map<string, number>; close: () => Promise<void> }>(
-    (resolve) =>
-      server.listen(0, '127.0.0.1', () =>
-        resolve({
-          url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          got,
-          failures,
-          close: () => new Promise((r) => server.close(() => r())),
-        }),
-      ),
-  )
-}
-
-/** A real SMTP server on a loopback port, with authentication, collecting parsed mails. */
-function startSmtp() {
-  const mails: ParsedMail[] = []
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'mailer' && auth.password === 'smtp-pass-9') return cb(null, { user: 'mailer' })
-      cb(new Error('invalid credentials'))
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          mails.push(m)
-          cb()
-        })
-        .catch(cb)
-    },
-  })
-  return new Promise<{ port: number; mails: ParsedMail[]; close: () => Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.server.address() as AddressInfo).port,
-        mails,
-        close: () => new Promise((r) => server.close(() => r())),
-      }),
-    ),
-  )
-}
 
 /** A pino logger whose lines are kept, to prove no secret is ever logged. */
 function capturingLog() {

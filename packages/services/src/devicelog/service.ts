@@ -1,5 +1,5 @@
 import { newMessageId, topics } from '@iotops/alink'
-import { BatchWriter, type BatchWriterOptions, type Db } from '@iotops/db'
+import { BatchWriter, type BatchWriterOptions, type Column, type Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
 import type { TDeviceRef } from '../devices/schema'
@@ -26,23 +26,21 @@ export interface DeviceLogRecord {
   content: string
 }
 
+/** The columns of a device-log row, for the 7-day store and the long-term one. */
+export const DEVICE_LOG_COLUMNS: Column<DeviceLogRecord>[] = [
+  { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
+  { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
+  { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
+  { name: 'utc_time', type: 'timestamptz[]', get: (r) => r.utcTime },
+  { name: 'level', type: 'text[]', get: (r) => r.level },
+  { name: 'module', type: 'text[]', get: (r) => r.module },
+  { name: 'code', type: 'text[]', get: (r) => r.code },
+  { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
+  { name: 'content', type: 'text[]', get: (r) => r.content },
+]
+
 export function createDeviceLogWriter(db: Db, opts: BatchWriterOptions = {}) {
-  return new BatchWriter<DeviceLogRecord>(
-    db.pool,
-    'device_log',
-    [
-      { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
-      { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
-      { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
-      { name: 'utc_time', type: 'timestamptz[]', get: (r) => r.utcTime },
-      { name: 'level', type: 'text[]', get: (r) => r.level },
-      { name: 'module', type: 'text[]', get: (r) => r.module },
-      { name: 'code', type: 'text[]', get: (r) => r.code },
-      { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
-      { name: 'content', type: 'text[]', get: (r) => r.content },
-    ],
-    opts,
-  )
+  return new BatchWriter<DeviceLogRecord>(db.pool, 'device_log', DEVICE_LOG_COLUMNS, opts)
 }
 
 export const DEVICE_LOG_MAX_ENTRIES = 100

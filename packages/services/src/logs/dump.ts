@@ -2,9 +2,9 @@ import { BatchWriter, type Db, type DumpTable, dropExpiredDumpPartitions, ensure
 import type { Logger } from 'pino'
 import { audit } from '../audit'
 import type { Actor } from '../context'
-import type { DeviceLogRecord } from '../devicelog/service'
+import { DEVICE_LOG_COLUMNS, type DeviceLogRecord } from '../devicelog/service'
 import { badRequest, notFound } from '../errors'
-import type { RunLogRecord } from '../runlog/writer'
+import { RUN_LOG_COLUMNS, type RunLogRecord } from '../runlog/writer'
 import type { TLogStorePolicy } from './schema'
 
 /** The 7-day stores every product has, and the long-term stores products turn on. */
@@ -91,7 +91,7 @@ export async function storeWindow(db: Db, kind: 'run' | 'device', store: LogStor
 export class LogDump {
   private policies = new Map<string, TLogStorePolicy>()
   private timer: NodeJS.Timeout | null = null
-  readonly runLog: BatchWriter<RunLogRecord & { productKey: string }>
+  readonly runLog: BatchWriter<RunLogRecord>
   readonly deviceLogs: BatchWriter<DeviceLogRecord>
 
   constructor(
@@ -101,38 +101,14 @@ export class LogDump {
   ) {
     const onError = (table: string) => (e: Error, n: number) =>
       this.log?.error({ err: e, rows: n, table }, 'long-term log store write failed; retrying')
-    this.runLog = new BatchWriter<RunLogRecord & { productKey: string }>(
-      db.pool,
-      'run_log_dump',
-      [
-        { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
-        { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
-        { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
-        { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
-        { name: 'message_id', type: 'text[]', get: (r) => r.messageId },
-        { name: 'biz_type', type: 'text[]', get: (r) => r.bizType },
-        { name: 'operation', type: 'text[]', get: (r) => r.operation },
-        { name: 'code', type: 'int[]', get: (r) => r.code },
-        { name: 'content', type: 'text[]', get: (r) => r.content },
-      ],
-      { onError: onError('run_log_dump'), makePartitions: partitionsFor(db, 'run_log_dump') },
-    )
-    this.deviceLogs = new BatchWriter<DeviceLogRecord>(
-      db.pool,
-      'device_log_dump',
-      [
-        { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
-        { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
-        { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
-        { name: 'utc_time', type: 'timestamptz[]', get: (r) => r.utcTime },
-        { name: 'level', type: 'text[]', get: (r) => r.level },
-        { name: 'module', type: 'text[]', get: (r) => r.module },
-        { name: 'code', type: 'text[]', get: (r) => r.code },
-        { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
-        { name: 'content', type: 'text[]', get: (r) => r.content },
-      ],
-      { onError: onError('device_log_dump'), makePartitions: partitionsFor(db, 'device_log_dump') },
-    )
+    this.runLog = new BatchWriter<RunLogRecord>(db.pool, 'run_log_dump', RUN_LOG_COLUMNS, {
+      onError: onError('run_log_dump'),
+      makePartitions: partitionsFor(db, 'run_log_dump'),
+    })
+    this.deviceLogs = new BatchWriter<DeviceLogRecord>(db.pool, 'device_log_dump', DEVICE_LOG_COLUMNS, {
+      onError: onError('device_log_dump'),
+      makePartitions: partitionsFor(db, 'device_log_dump'),
+    })
   }
 
   async start() {
@@ -156,7 +132,7 @@ export class LogDump {
 
   offerRunLog(r: RunLogRecord) {
     const pk = r.productKey
-    if (pk && this.policies.get(pk)?.runLogDump) this.runLog.push({ ...r, productKey: pk })
+    if (pk && this.policies.get(pk)?.runLogDump) this.runLog.push(r)
   }
 
   offerDeviceLog(r: DeviceLogRecord) {
@@ -167,9 +143,10 @@ export class LogDump {
 /** The product and month partitions a batch of rows needs. */
 const partitionsFor =
   (db: Db, table: DumpTable) =>
-  async (rows: { productKey: string; ts: Date }[]): Promise<void> => {
+  async (rows: { productKey: string | null; ts: Date }[]): Promise<void> => {
     const need = new Map(rows.map((r) => [`${r.productKey}|${r.ts.getUTCFullYear()}-${r.ts.getUTCMonth()}`, r]))
-    for (const r of need.values()) await ensureDumpPartition(db.pool, table, r.productKey, r.ts.getTime())
+    for (const r of need.values())
+      if (r.productKey) await ensureDumpPartition(db.pool, table, r.productKey, r.ts.getTime())
   }
 
 /**

@@ -1,4 +1,4 @@
-import { BatchWriter, type BatchWriterOptions, type Db } from '@iotops/db'
+import { BatchWriter, type BatchWriterOptions, type Column, type Db } from '@iotops/db'
 
 /** Business types of the cloud run log, with the reference platform's English names. */
 export const BizType = {
@@ -32,23 +32,21 @@ export interface RunLogRecord {
   content: string
 }
 
+/** The columns of a run-log row, for the 7-day store and the long-term one. */
+export const RUN_LOG_COLUMNS: Column<RunLogRecord>[] = [
+  { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
+  { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
+  { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
+  { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
+  { name: 'message_id', type: 'text[]', get: (r) => r.messageId },
+  { name: 'biz_type', type: 'text[]', get: (r) => r.bizType },
+  { name: 'operation', type: 'text[]', get: (r) => r.operation },
+  { name: 'code', type: 'int[]', get: (r) => r.code },
+  { name: 'content', type: 'text[]', get: (r) => r.content },
+]
+
 export function createRunLogWriter(db: Db, opts: BatchWriterOptions = {}) {
-  return new BatchWriter<RunLogRecord>(
-    db.pool,
-    'run_log',
-    [
-      { name: 'ts', type: 'timestamptz[]', get: (r) => r.ts },
-      { name: 'product_key', type: 'text[]', get: (r) => r.productKey },
-      { name: 'device_name', type: 'text[]', get: (r) => r.deviceName },
-      { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
-      { name: 'message_id', type: 'text[]', get: (r) => r.messageId },
-      { name: 'biz_type', type: 'text[]', get: (r) => r.bizType },
-      { name: 'operation', type: 'text[]', get: (r) => r.operation },
-      { name: 'code', type: 'int[]', get: (r) => r.code },
-      { name: 'content', type: 'text[]', get: (r) => r.content },
-    ],
-    opts,
-  )
+  return new BatchWriter<RunLogRecord>(db.pool, 'run_log', RUN_LOG_COLUMNS, opts)
 }
 export type RunLogWriter = ReturnType<typeof createRunLogWriter>
 
