@@ -109,9 +109,12 @@ async function send(
     code: 200,
     content: logContent({ Params: call.params, caller: actor.name }),
   })
+  // stamped before publishing: a fast device's reply must not be logged before the message it answers
+  const sentAt = new Date()
   await hub.publish(call.topic, text, 0)
   hub.metrics.command(t.productKey, call.method, commandIdentifiers(call.method, call.identifier, call.params))
   await hub.record({
+    ts: sentAt,
     productKey: t.productKey,
     deviceName: t.deviceName,
     traceId,

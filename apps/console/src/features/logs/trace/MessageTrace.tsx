@@ -10,7 +10,7 @@ import { type TFunction, useT } from '@/i18n/I18nProvider'
 import { formatTimeMs } from '@/lib/format'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
-import { bizTypeLabel, TimeCell } from '../labels'
+import { bizTypeLabel } from '../labels'
 import { isBizType, useLogQuery } from '../query'
 import { RunLogDrawer } from '../RunLogDrawer'
 import { failureReason, type GraphText, traceIndexes } from './graph'
@@ -89,16 +89,26 @@ export function MessageTrace() {
     {
       title: t('logs.trace.result'),
       dataIndex: 'ok',
-      width: 96,
+      width: 90,
       render: (ok: boolean) => (
         <Badge status={ok ? 'success' : 'error'} text={ok ? t('runLog.status.success') : t('runLog.status.failure')} />
       ),
     },
-    { title: t('logs.fields.ts'), dataIndex: 'ts', width: 205, render: (ts: Date) => <TimeCell value={ts} /> },
+    {
+      title: t('logs.fields.ts'),
+      dataIndex: 'ts',
+      width: 120,
+      // a trace spans milliseconds: the time of day is enough here (the summary and the details give the date)
+      render: (ts: Date) => (
+        <span className="mono" title={formatTimeMs(ts)}>
+          {formatTimeMs(ts).slice(11)}
+        </span>
+      ),
+    },
     {
       title: t('logs.trace.module'),
       dataIndex: 'bizType',
-      width: 190,
+      width: 180,
       ellipsis: { showTitle: false },
       render: (b: string) => (
         <Typography.Text ellipsis={{ tooltip: bizTypeLabel(t, b) }}>{bizTypeLabel(t, b)}</Typography.Text>
@@ -113,13 +123,13 @@ export function MessageTrace() {
     {
       title: t('logs.fields.code'),
       dataIndex: 'code',
-      width: 220,
+      width: 200,
       render: (c: number) => <CodeWithMeaning code={c} />,
     },
     {
       title: t('logs.trace.sincePrev'),
       dataIndex: 'sincePrevMs',
-      width: 100,
+      width: 96,
       align: 'right',
       render: (ms: number | null) => (
         <span className="mono">{ms === null ? '-' : t('logs.trace.latency', { ms })}</span>
@@ -128,7 +138,7 @@ export function MessageTrace() {
     {
       title: t('logs.fields.deviceName'),
       dataIndex: 'deviceName',
-      width: 140,
+      width: 130,
       ellipsis: true,
       render: (n: string | null) => <span className="mono">{n || '-'}</span>,
     },
@@ -224,7 +234,11 @@ export function MessageTrace() {
                   </span>
                 ) : null}
                 <span>
-                  {t('logs.trace.summary', { hops: hops.length, ms: trace.data.totalMs })}
+                  {t('logs.trace.summary', {
+                    start: formatTimeMs(hops[0]!.ts),
+                    hops: hops.length,
+                    ms: trace.data.totalMs,
+                  })}
                   {multi ? ` · ${t('logs.trace.traces', { count: trace.data.traceIds.length })}` : null}
                 </span>
               </Flex>
@@ -244,7 +258,7 @@ export function MessageTrace() {
             dataSource={hops}
             pagination={false}
             tableLayout="fixed"
-            scroll={{ x: multi ? 1300 : 1120 }}
+            scroll={{ x: multi ? 1280 : 1100 }}
             onRow={(h) => ({ onClick: () => setOpen(h), style: { cursor: 'pointer' } })}
           />
         </>

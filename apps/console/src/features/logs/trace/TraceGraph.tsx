@@ -64,6 +64,8 @@ export function TraceGraph({ hops, text, onHop }: { hops: Hop[]; text: GraphText
             rich: {
               mod: { fontSize: 12, fontWeight: 600, color: '#262626', align: 'center' },
               op: { fontSize: 11, color: '#595959', fontFamily: 'monospace', align: 'center' },
+              lat: { fontSize: 11, color: '#595959', align: 'center' },
+              chg: { fontSize: 11, color: '#1677ff', align: 'center' },
             },
           },
           edgeLabel: { fontSize: 11, distance: 4, backgroundColor: '#fff', padding: [1, 3], borderRadius: 3 },

@@ -127,17 +127,26 @@ describe('traceGraph', () => {
   })
 
   it('labels each edge with the latency and marks where the TraceId changes', () => {
-    const { edges } = traceGraph(hops, 3, text)
-    expect(edges.map((e) => [e.source, e.target, e.label.formatter])).toEqual([
-      ['0', '1', '+3 ms'],
-      ['1', '2', '+1 ms'],
-      ['2', '3', '+25 ms\nnew TraceId'],
+    const { edges } = traceGraph(hops, 8, text)
+    expect(edges.map((e) => [e.source, e.target, e.label.show, e.label.formatter])).toEqual([
+      ['0', '1', true, '+3 ms'],
+      ['1', '2', true, '+1 ms'],
+      ['2', '3', true, '+25 ms\nnew TraceId'],
     ])
     expect(edges[2]!.lineStyle.type).toBe('dashed')
     expect(edges[0]!.lineStyle.type).toBe('solid')
-    // the edge back to the start of the next row is curved and faint
+    expect(edges.every((e) => e.lineStyle.curveness === 0)).toBe(true)
+  })
+
+  it('writes the latency of an edge back to the next row under the hop it leads to', () => {
+    const { nodes, edges } = traceGraph(hops, 3, text)
+    expect(edges[2]!.label.show).toBe(false)
     expect(edges[2]!.lineStyle.curveness).toBeGreaterThan(0)
-    expect(edges[0]!.lineStyle.curveness).toBe(0)
+    expect(nodes[3]!.label.formatter).toBe(
+      '{mod|4. Upstream}\n{op|thing/event/property/post}\n{chg|← +25 ms · new TraceId}',
+    )
+    const same = traceGraph([...hops.slice(0, 3), hop({ sincePrevMs: 7 })], 3, text)
+    expect(same.nodes[3]!.label.formatter.endsWith('\n{lat|← +7 ms}')).toBe(true)
   })
 
   it('numbers traces in order of appearance', () => {

@@ -49,7 +49,7 @@ export function graphBox(n: number, cols: number) {
 }
 /** Room above the first row (edge labels) and below the last (node labels), px. */
 export const TOP = 48
-const BOTTOM = 84
+const BOTTOM = 100
 
 /**
  * An operation short enough for a node label: a topic loses its `/sys/{pk}/{dn}/` (or `/{pk}/{dn}/`,
@@ -180,7 +180,7 @@ export interface GraphNode {
 export interface GraphEdge {
   source: string
   target: string
-  label: { show: boolean; formatter: string; color: string; position: 'middle' | 'end' }
+  label: { show: boolean; formatter: string; color: string; position: 'middle' }
   lineStyle: { color: string; type: 'solid' | 'dashed'; width: number; curveness: number; opacity: number }
 }
 
@@ -192,36 +192,47 @@ export interface GraphEdge {
 export function traceGraph(hops: readonly Hop[], cols: number, text: GraphText) {
   const traceIdx = traceIndexes(hops)
   const multi = new Set(traceIdx).size > 1
-  const nodes: GraphNode[] = hops.map((h, i) => ({
-    id: String(i),
-    name: text.module(h.bizType),
-    x: (i % cols) * CELL_W,
-    y: Math.floor(i / cols) * CELL_H,
-    value: i,
-    symbolSize: 38,
-    itemStyle: {
-      color: h.ok ? OK_COLOR : FAIL_COLOR,
-      borderColor: multi && traceIdx[i]! % 2 === 1 ? TRACE_CHANGE_COLOR : '#fff',
-      borderWidth: multi && traceIdx[i]! % 2 === 1 ? 3 : 2,
-    },
-    label: {
-      formatter: `{mod|${i + 1}. ${labelSafe(text.module(h.bizType))}}\n{op|${labelSafe(shortOperation(h.operation, h.productKey, h.deviceName))}}`,
-    },
-  }))
-  const edges: GraphEdge[] = hops.slice(1).map((h, k) => {
-    const i = k + 1
-    const change = h.traceId !== hops[k]!.traceId
-    const wraps = i % cols === 0
+  const inbound = (i: number) => {
+    const h = hops[i]!
+    const change = i > 0 && h.traceId !== hops[i - 1]!.traceId
     const latency = h.sincePrevMs === null ? '' : text.latency(h.sincePrevMs)
+    return { change, latency, wraps: i > 0 && i % cols === 0 }
+  }
+  const nodes: GraphNode[] = hops.map((h, i) => {
+    const into = inbound(i)
+    // the edge back to the start of a row is long and crosses labels: its latency (and trace change) is
+    // written under the hop it leads to instead
+    const wrapNote = into.wraps
+      ? `\n{${into.change ? 'chg' : 'lat'}|← ${into.change ? `${into.latency} · ${labelSafe(text.traceChange)}` : into.latency}}`
+      : ''
+    return {
+      id: String(i),
+      name: text.module(h.bizType),
+      x: (i % cols) * CELL_W,
+      y: Math.floor(i / cols) * CELL_H,
+      value: i,
+      symbolSize: 38,
+      itemStyle: {
+        color: h.ok ? OK_COLOR : FAIL_COLOR,
+        borderColor: multi && traceIdx[i]! % 2 === 1 ? TRACE_CHANGE_COLOR : '#fff',
+        borderWidth: multi && traceIdx[i]! % 2 === 1 ? 3 : 2,
+      },
+      label: {
+        formatter: `{mod|${i + 1}. ${labelSafe(text.module(h.bizType))}}\n{op|${labelSafe(shortOperation(h.operation, h.productKey, h.deviceName))}}${wrapNote}`,
+      },
+    }
+  })
+  const edges: GraphEdge[] = hops.slice(1).map((_h, k) => {
+    const i = k + 1
+    const { change, latency, wraps } = inbound(i)
     return {
       source: String(k),
       target: String(i),
       label: {
-        show: true,
+        show: !wraps,
         formatter: change ? `${latency}\n${text.traceChange}` : latency,
         color: change ? TRACE_CHANGE_COLOR : '#595959',
-        // on the long edge back to the next row, the label sits by the hop it leads to, clear of the row above
-        position: wraps ? 'end' : 'middle',
+        position: 'middle',
       },
       lineStyle: {
         color: change ? TRACE_CHANGE_COLOR : EDGE_COLOR,
