@@ -236,6 +236,14 @@ describe('log analysis', () => {
       to: new Date(Date.now() - 3_600_000),
     })
     expect(empty.rows).toEqual([[0]])
+    // one bound end only, and none
+    const since = await logAnalysis.runAnalysis(node.db, {
+      sql: `SELECT count(*) FROM run_log WHERE product_key = '${productKey}' AND ts >= {{from}}`,
+    })
+    expect(since.rows[0]![0]).toBeGreaterThan(0)
+    expect((await logAnalysis.runAnalysis(node.db, { sql: 'SELECT 1 AS one FROM run_log LIMIT 1' })).rows).toEqual([
+      [1],
+    ])
     // the session really is read-only and reading as the analysis role: other tables are out of reach
     const who = await logAnalysis
       .runAnalysis(node.db, {

@@ -201,10 +201,11 @@ export async function runAnalysis(db: Db, q: TAnalysisQuery, log?: Logger): Prom
     await client.query(`SET LOCAL statement_timeout = ${TIMEOUT_MS}`)
     if (useRole) await client.query(`SET LOCAL ROLE ${ROLE}`)
     const sql = bindRange(q.sql).replace(/;\s*$/, '')
-    const uses = /\$[12]\b/.test(sql)
+    // both range parameters are always bound (declared once here), whether the query uses one, both or neither
     const r = await client.query({
-      text: `SELECT * FROM (${sql}) AS q LIMIT ${MAX_ROWS + 1}`,
-      values: uses ? [from, to] : [],
+      text: `WITH _range AS (SELECT $1::timestamptz AS "from", $2::timestamptz AS "to")
+             SELECT q.* FROM (${sql}) AS q LIMIT ${MAX_ROWS + 1}`,
+      values: [from, to],
       rowMode: 'array',
     })
     return {

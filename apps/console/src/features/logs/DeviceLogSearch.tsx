@@ -15,6 +15,7 @@ import { FilterInput } from './FilterInput'
 import { LogTable, LogToolbar, useLiveSearch } from './LogResults'
 import { TimeCell } from './labels'
 import { fileStamp, LOG_PAGE, useLogQuery } from './query'
+import { StoreSwitch, storeParam } from './store/StoreSwitch'
 import { TimeRangeControl } from './TimeRangeControl'
 
 type DeviceLogRow = RouterOutputs['deviceLog']['search']['items'][number]
@@ -46,6 +47,7 @@ export function DeviceLogSearch() {
     module: q.get('module'),
     keyword: q.get('keyword'),
     level: isLevel(levelParam) ? levelParam : undefined,
+    store: storeParam(q.get('store')),
     from: q.span.from,
     to: q.span.to,
     limit: LOG_PAGE,
@@ -188,7 +190,10 @@ export function DeviceLogSearch() {
           />
         </Flex>
         <Flex gap={12} wrap align="center" justify="space-between">
-          <TimeRangeControl range={q.range} customFrom={q.customFrom} customTo={q.customTo} onChange={q.update} />
+          <Flex gap={12} wrap align="center">
+            <TimeRangeControl range={q.range} customFrom={q.customFrom} customTo={q.customTo} onChange={q.update} />
+            <StoreSwitch value={input.store} productKey={input.productKey} onChange={q.update} />
+          </Flex>
           <LogToolbar
             live={!!live.since}
             onLive={live.setLive}

@@ -16,6 +16,7 @@ import { LogTable, LogToolbar, useLiveSearch } from './LogResults'
 import { bizTypeLabel, TimeCell } from './labels'
 import { BIZ_TYPES, fileStamp, isBizType, LOG_PAGE, useLogQuery } from './query'
 import { RunLogDrawer, type RunLogRow } from './RunLogDrawer'
+import { StoreSwitch, storeParam } from './store/StoreSwitch'
 import { TimeRangeControl } from './TimeRangeControl'
 import { TraceLink } from './trace/TraceLink'
 
@@ -41,6 +42,7 @@ export function RunLogSearch() {
     keyword: q.get('keyword'),
     status: isStatus(statusParam) ? statusParam : 'all',
     bizType: isBizType(bizParam) ? bizParam : undefined,
+    store: storeParam(q.get('store')),
     from: q.span.from,
     to: q.span.to,
     limit: LOG_PAGE,
@@ -218,6 +220,7 @@ export function RunLogSearch() {
               ]}
             />
             <TimeRangeControl range={q.range} customFrom={q.customFrom} customTo={q.customTo} onChange={q.update} />
+            <StoreSwitch value={input.store} productKey={input.productKey} onChange={q.update} />
           </Flex>
           <LogToolbar
             live={!!live.since}

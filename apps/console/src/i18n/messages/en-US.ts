@@ -1,5 +1,6 @@
 import * as alarm from './features/alarm'
 import * as dashboard from './features/dashboard'
+import * as logstore from './features/logstore'
 import * as monitoring from './features/monitoring'
 import * as notify from './features/notify'
 
@@ -534,7 +535,7 @@ export const enUS = {
       notFoundMessage: 'No run-log record has the MessageId {id}. Records are kept for 7 days.',
       allOk: 'Every hop succeeded',
       failedAt: 'Failed at hop {index}: {module} (code {code})',
-      summary: '{hops} hops in {ms} ms',
+      summary: 'Started {start} · {hops} hops in {ms} ms',
       traces: 'spans {count} traces',
       truncated: 'Only the first {max} hops are shown.',
       legend:
@@ -1128,6 +1129,7 @@ export const enUS = {
   alarm: alarm.enUS,
   dashboard: dashboard.enUS,
   notify: notify.enUS,
+  logstore: logstore.enUS,
 }
 
 export type Messages = typeof enUS

@@ -1,6 +1,7 @@
 import type { Messages } from './en-US'
 import * as alarm from './features/alarm'
 import * as dashboard from './features/dashboard'
+import * as logstore from './features/logstore'
 import * as monitoring from './features/monitoring'
 import * as notify from './features/notify'
 
@@ -533,7 +534,7 @@ export const jaJP: Messages = {
       notFoundMessage: 'MessageId {id} の実行ログはありません。ログの保存期間は 7 日です。',
       allOk: 'すべてのノードが成功しました',
       failedAt: '{index} 番目のノードで失敗：{module}（コード {code}）',
-      summary: '{hops} ノード、所要 {ms} ms',
+      summary: '開始 {start} · {hops} ノード、所要 {ms} ms',
       traces: '{count} 件のトレースにまたがります',
       truncated: '最初の {max} ノードのみ表示しています。',
       legend:
@@ -1129,4 +1130,5 @@ export const jaJP: Messages = {
   alarm: alarm.jaJP,
   dashboard: dashboard.jaJP,
   notify: notify.jaJP,
+  logstore: logstore.jaJP,
 }

@@ -1,6 +1,7 @@
 import type { Messages } from './en-US'
 import * as alarm from './features/alarm'
 import * as dashboard from './features/dashboard'
+import * as logstore from './features/logstore'
 import * as monitoring from './features/monitoring'
 import * as notify from './features/notify'
 
@@ -528,7 +529,7 @@ export const zhCN: Messages = {
       notFoundMessage: '没有 MessageId 为 {id} 的运行日志。日志保留 7 天。',
       allOk: '所有节点均处理成功',
       failedAt: '第 {index} 个节点失败：{module}（状态码 {code}）',
-      summary: '共 {hops} 个节点，耗时 {ms} ms',
+      summary: '开始于 {start} · 共 {hops} 个节点，耗时 {ms} ms',
       traces: '跨 {count} 条轨迹',
       truncated: '仅显示前 {max} 个节点。',
       legend: '绿色：处理成功（200）· 红色：处理失败 · 鼠标悬停节点查看时间、耗时和状态码，单击查看完整记录。',
@@ -1111,4 +1112,5 @@ export const zhCN: Messages = {
   alarm: alarm.zhCN,
   dashboard: dashboard.zhCN,
   notify: notify.zhCN,
+  logstore: logstore.zhCN,
 }
