@@ -24,6 +24,7 @@ const { values: argv } = parseArgs({
     searches: { type: 'string' },
     'ingest-seconds': { type: 'string' },
     out: { type: 'string' },
+    explain: { type: 'boolean' },
   },
 })
 const cfg = {
@@ -73,7 +74,9 @@ try {
     )
     process.stdout.write(`\rhistory ${start + n} / ${cfg.rows} rows`)
   }
-  for (const i of indexes) await db.pool.query(i.def)
+  // pg_indexes shows a partitioned table's index as `ON ONLY <parent>`, which would build it on the parent alone:
+  // rebuild it on every partition
+  for (const i of indexes) await db.pool.query(i.def.replace(' ON ONLY ', ' ON '))
   await db.pool.query('VACUUM ANALYZE run_log')
   const writeSeconds = (Date.now() - t0) / 1000
   console.log(`\nhistory written in ${writeSeconds.toFixed(0)} s`)
@@ -98,6 +101,31 @@ try {
     if (i >= 10) {
       times.push(ms)
       found += r.items.length
+    }
+  }
+  if (argv.explain) {
+    // the plan of one search, as the service sends it (the query text and parameters are captured from the pool)
+    const original = db.pool.query.bind(db.pool)
+    let captured: { text: string; values: unknown[] } | null = null
+    ;(db.pool as { query: unknown }).query = (text: string, values: unknown[]) => {
+      captured = { text, values }
+      return original(text, values)
+    }
+    const dev = 123 % cfg.devices
+    await searchRunLog(db, {
+      productKey: `pk${String(dev % 10).padStart(9, '0')}`,
+      deviceName: `dev${dev}`,
+      keyword: WORDS[3]!,
+      status: 'all',
+      from: new Date(now - DAY),
+      to: new Date(now),
+      limit: 50,
+    })
+    ;(db.pool as { query: unknown }).query = original
+    const c = captured as { text: string; values: unknown[] } | null
+    if (c) {
+      const plan = await db.pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${c.text}`, c.values)
+      console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'))
     }
   }
   times.sort((a, b) => a - b)
