@@ -1,5 +1,10 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Suspense } from 'react'
+import { OtaPage } from '@/features/ota/OtaPage'
 
 export default function Page() {
-  return <ComingSoon feature="ota" />
+  return (
+    <Suspense>
+      <OtaPage />
+    </Suspense>
+  )
 }
