@@ -1,5 +1,5 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { TunnelList } from '@/features/tunnels/TunnelList'
 
-export default function Page() {
-  return <ComingSoon feature="tunnels" />
+export default function TunnelsPage() {
+  return <TunnelList />
 }

@@ -1,0 +1,3 @@
+export * from './relay'
+export * from './schema'
+export * from './service'
