@@ -1,5 +1,10 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Suspense } from 'react'
+import { RemoteConfigPage } from '@/features/remote-config/RemoteConfigPage'
 
 export default function Page() {
-  return <ComingSoon feature="remoteConfig" />
+  return (
+    <Suspense>
+      <RemoteConfigPage />
+    </Suspense>
+  )
 }
