@@ -1,5 +1,10 @@
-import { ComingSoon } from '@/components/ComingSoon'
+import { Suspense } from 'react'
+import { AlertsPage } from '@/features/alerts/AlertsPage'
 
 export default function Page() {
-  return <ComingSoon feature="alerts" />
+  return (
+    <Suspense>
+      <AlertsPage />
+    </Suspense>
+  )
 }
