@@ -1,0 +1,5 @@
+import { ForwardPage } from '@/features/forward/ForwardPage'
+
+export default function Page() {
+  return <ForwardPage />
+}

@@ -1,0 +1,3 @@
+export * from './destinations'
+export * from './engine'
+export * from './service'
