@@ -1,6 +1,7 @@
 import type { Db } from '@iotops/db'
 import type { Logger } from 'pino'
 import type { LimitHit } from '../hub/ratelimit'
+import { logAlarmMessage, runLogPeriod, stepLog } from '../logs/alerts'
 import { metricDef } from '../metrics/codes'
 import { metricPoints } from '../metrics/query'
 import { type AlarmNotice, enqueue } from '../notify'
@@ -28,11 +29,13 @@ export type LimitEvent = LimitHit & { resource: string; at: Date }
 const LOCK = 0x1a1a_0003 // advisory lock: one node of a cluster evaluates at a time
 /** After downtime, at most this many missed periods per rule are evaluated (older ones are skipped). */
 const MAX_CATCH_UP = 30
+/** Log rules run a query per period: after downtime only the latest few missed periods are run. */
+const MAX_LOG_CATCH_UP = 3
 
 type RuleRow = Awaited<ReturnType<Db['prisma']['alarmRule']['findFirstOrThrow']>>
 
 /**
- * Evaluates threshold rules when their periods close and turns system events into event alarms. Every transition
+ * Evaluates threshold and log rules when their periods close and turns system events into event alarms. Every transition
  * is written to the alarm history and queued for the rule's contact groups in the same breath; delivery (with
  * rate limits and digests) is the notifier's job.
  */
@@ -73,8 +76,13 @@ export class AlarmEngine {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCK])
       if (!rows[0]?.ok) return
       try {
-        const rules = await this.o.db.prisma.alarmRule.findMany({ where: { enabled: true, kind: 'threshold' } })
-        for (const r of rules) await this.evaluateRule(r, now)
+        const rules = await this.o.db.prisma.alarmRule.findMany({
+          where: { enabled: true, kind: { in: ['threshold', 'log'] } },
+        })
+        for (const r of rules) {
+          if (r.kind === 'log') await this.evaluateLogRule(r, now)
+          else await this.evaluateRule(r, now)
+        }
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [LOCK])
       }
@@ -169,6 +177,73 @@ export class AlarmEngine {
     }
   }
 
+  /**
+   * A log rule: its saved query is run over each closed period (at most the last few after downtime) and the
+   * number it returns moves the rule's state; a failing query is recorded as NO_DATA with its reason.
+   */
+  private async evaluateLogRule(rule: RuleRow, now: number) {
+    const g = rule.granularity * 60_000
+    const closedEnd = Math.floor((now - (this.o.lagMs ?? 8000)) / g) * g
+    const stored = await this.o.db.prisma.alarmState.findUnique({
+      where: { ruleId_productKey: { ruleId: rule.id, productKey: '' } },
+    })
+    const first = stored?.evaluatedTo?.getTime() ?? Math.floor(rule.updatedAt.getTime() / g) * g
+    const start = Math.max(first, closedEnd - MAX_LOG_CATCH_UP * g)
+    if (!(start < closedEnd)) return
+    let s: RuleState = stored
+      ? {
+          state: stored.state as RuleState['state'],
+          streak: stored.streak,
+          missing: stored.missing,
+          since: stored.since?.getTime() ?? null,
+          lastNotifiedAt: stored.lastNotifiedAt?.getTime() ?? null,
+        }
+      : INITIAL_STATE
+    let last: number | null = stored?.lastValue ?? null
+    const spec = {
+      operator: rule.operator as Operator,
+      threshold: rule.threshold,
+      periods: rule.periods,
+      silenceSeconds: rule.silenceSeconds,
+    }
+    for (let t = start; t < closedEnd; t += g) {
+      if (!inWindow(rule.effectiveFrom, rule.effectiveTo, t + g)) continue
+      const outcome = await runLogPeriod(this.o.db, rule.queryId, new Date(t), new Date(t + g), this.o.log)
+      const r = stepLog(spec, s, { start: t, end: t + g, outcome })
+      s = r.state
+      if (outcome.value !== null) last = outcome.value
+      if (r.transition) {
+        const since = r.transition === 'RECOVERED' ? null : s.since
+        const msg = logAlarmMessage({
+          instanceId: this.o.instanceId,
+          regionId: this.o.regionId,
+          rule,
+          query: outcome.query,
+          transition: r.transition,
+          at: t + g,
+          value: outcome.value,
+          error: outcome.error,
+          durationSeconds: since !== null ? Math.round((t + g - since) / 1000) : null,
+        })
+        await this.record(rule, 'log', r.transition, null, outcome.value, msg, null)
+      }
+    }
+    const row = {
+      state: s.state,
+      streak: s.streak,
+      missing: s.missing,
+      since: s.since !== null ? new Date(s.since) : null,
+      lastNotifiedAt: s.lastNotifiedAt !== null ? new Date(s.lastNotifiedAt) : null,
+      evaluatedTo: new Date(closedEnd),
+      lastValue: last,
+    }
+    await this.o.db.prisma.alarmState.upsert({
+      where: { ruleId_productKey: { ruleId: rule.id, productKey: '' } },
+      create: { ruleId: rule.id, productKey: '', ...row },
+      update: row,
+    })
+  }
+
   private async raise(
     rule: RuleRow,
     productKey: string,
@@ -227,7 +302,7 @@ export class AlarmEngine {
 
   private async record(
     rule: RuleRow,
-    kind: 'threshold' | 'event' | 'watermark',
+    kind: 'threshold' | 'event' | 'watermark' | 'log',
     status: Transition,
     productKey: string | null,
     value: number | null,
@@ -241,7 +316,7 @@ export class AlarmEngine {
         kind,
         status,
         level: rule.level,
-        metric: kind === 'event' ? String(msg.data.event) : rule.metric,
+        metric: kind === 'event' ? String(msg.data.event) : kind === 'log' ? `log:${msg.data.query}` : rule.metric,
         productKey,
         value,
         threshold: kind === 'event' ? null : rule.threshold,

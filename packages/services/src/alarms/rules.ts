@@ -12,7 +12,7 @@ export function ruleView(r: RuleRow) {
   return {
     id: r.id,
     name: r.name,
-    kind: r.kind as 'threshold' | 'event',
+    kind: r.kind as 'threshold' | 'event' | 'log',
     metric: r.metric,
     productKey: r.productKey,
     operator: r.operator,
@@ -25,6 +25,7 @@ export function ruleView(r: RuleRow) {
     level: r.level,
     noDataAlert: r.noDataAlert,
     events: r.events,
+    queryId: r.queryId,
     contactGroupIds: r.contactGroupIds,
     enabled: r.enabled,
     createdAt: r.createdAt,
@@ -45,7 +46,20 @@ function data(input: TAlarmRuleInput) {
     contactGroupIds: input.contactGroupIds,
   }
   if (input.kind === 'event')
-    return { ...common, metric: '', productKey: null, events: input.events, noDataAlert: false }
+    return { ...common, metric: '', productKey: null, events: input.events, noDataAlert: false, queryId: null }
+  if (input.kind === 'log')
+    return {
+      ...common,
+      metric: '',
+      productKey: null,
+      operator: input.operator,
+      threshold: input.threshold,
+      periods: input.periods,
+      granularity: input.granularity,
+      noDataAlert: false,
+      events: [],
+      queryId: input.queryId,
+    }
   return {
     ...common,
     metric: input.metric,
@@ -56,6 +70,7 @@ function data(input: TAlarmRuleInput) {
     granularity: input.granularity,
     noDataAlert: input.noDataAlert,
     events: [],
+    queryId: null,
   }
 }
 
@@ -68,6 +83,8 @@ async function check(db: Db, input: TAlarmRuleInput, id?: string) {
     if (!(await db.prisma.product.findUnique({ where: { productKey: input.productKey } })))
       throw notFound(`the product ${input.productKey}`)
   }
+  if (input.kind === 'log' && !(await db.prisma.savedLogQuery.findUnique({ where: { id: input.queryId } })))
+    throw notFound('the saved query (it may have been deleted)')
 }
 
 export async function createRule(db: Db, actor: Actor, input: TAlarmRuleInput) {

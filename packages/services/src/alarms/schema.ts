@@ -62,14 +62,35 @@ export const ZEventRuleInput = z.object({
   events: z.array(z.enum(RATE_LIMIT_EVENTS)).max(RATE_LIMIT_EVENTS.length),
 })
 
-export const ZAlarmRuleInput = z.discriminatedUnion('kind', [ZThresholdRuleInput, ZEventRuleInput])
+/** Log rules compare a number with an absolute condition. */
+export const LOG_OPERATORS = ['>=', '>', '<=', '<', '!='] as const
+/** Log rules: the period (minutes) each evaluation covers. */
+export const LOG_PERIODS = [1, 5, 15, 60] as const
+
+/**
+ * A log alert: a saved log-analysis query run over each closed period ({{from}}/{{to}} = the period); the first
+ * numeric value of its first row (0 when it returns no rows) is compared with the threshold.
+ */
+export const ZLogRuleInput = z.object({
+  kind: z.literal('log'),
+  ...base,
+  queryId: z.string().uuid('choose a saved query'),
+  operator: z.enum(LOG_OPERATORS),
+  threshold: z.number().finite('the threshold must be a number'),
+  /** consecutive periods the condition must hold */
+  periods: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(10)]).default(1),
+  /** the period in minutes */
+  granularity: z.union([z.literal(1), z.literal(5), z.literal(15), z.literal(60)]),
+})
+
+export const ZAlarmRuleInput = z.discriminatedUnion('kind', [ZThresholdRuleInput, ZEventRuleInput, ZLogRuleInput])
 export const ZUpdateAlarmRule = z.object({ id: z.string().uuid(), rule: ZAlarmRuleInput })
 
 export const ZAlarmRuleList = z.object({
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(100).default(20),
   name: z.string().trim().max(64).optional(),
-  kind: z.enum(['threshold', 'event']).optional(),
+  kind: z.enum(['threshold', 'event', 'log']).optional(),
   enabled: z.boolean().optional(),
 })
 
@@ -80,7 +101,7 @@ export const ZAlarmHistoryQuery = z.object({
   to: z.coerce.date(),
   ruleId: z.string().uuid().optional(),
   ruleName: z.string().trim().max(64).optional(),
-  kind: z.enum(['threshold', 'event', 'watermark']).optional(),
+  kind: z.enum(['threshold', 'event', 'watermark', 'log']).optional(),
   status: z.enum(ALARM_STATUSES).optional(),
   level: z.enum(LEVELS).optional(),
   productKey: z.string().min(1).optional(),
@@ -95,6 +116,7 @@ export const ZWatermarkInput = z.object({
 
 export type TAlarmRuleInput = z.infer<typeof ZAlarmRuleInput>
 export type TThresholdRuleInput = z.infer<typeof ZThresholdRuleInput>
+export type TLogRuleInput = z.infer<typeof ZLogRuleInput>
 export type TAlarmRuleList = z.infer<typeof ZAlarmRuleList>
 export type TAlarmHistoryQuery = z.infer<typeof ZAlarmHistoryQuery>
 export type TWatermarkInput = z.infer<typeof ZWatermarkInput>

@@ -67,6 +67,8 @@ export function renderWebhook(m: OutboxMessage): Record<string, unknown> {
 const LEVEL_COLOUR: Record<AlarmLevel, string> = { CRITICAL: '#cf1322', WARNING: '#d46b08', INFO: '#0958d9' }
 
 export function renderEmail(m: OutboxMessage) {
+  // a ready-made HTML body (report subscription mails) replaces the alarm layout
+  if (typeof m.data.html === 'string') return { subject: oneLine(m.subject), text: m.body, html: m.data.html }
   const colour = LEVEL_COLOUR[m.level] ?? '#595959'
   const html = [
     '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#262626">',

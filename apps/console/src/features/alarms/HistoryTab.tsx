@@ -36,7 +36,7 @@ import { type AlarmStatus, type HistoryRow, LEVELS, STATUS_COLOR, STATUSES, useD
 
 type Range = 'h1' | 'd1' | 'd7' | 'custom'
 const SPAN: Record<Exclude<Range, 'custom'>, number> = { h1: 3_600_000, d1: 86_400_000, d7: 7 * 86_400_000 }
-type Kind = 'threshold' | 'event' | 'watermark'
+type Kind = 'threshold' | 'event' | 'watermark' | 'log'
 const EXPORT_PAGE = 500
 const EXPORT_MAX = 20_000
 
@@ -177,6 +177,8 @@ export function HistoryTab() {
           <Typography.Text code style={{ fontSize: 12 }}>
             {m}
           </Typography.Text>
+        ) : h.kind === 'log' ? (
+          <Typography.Text title={m}>{m.replace(/^log:/, '')}</Typography.Text>
         ) : (
           <Typography.Text title={m}>{metricText.name(m)}</Typography.Text>
         ),
@@ -289,7 +291,7 @@ export function HistoryTab() {
               setKind(v)
               changed()
             }}
-            options={(['threshold', 'event', 'watermark'] as const).map((k) => ({
+            options={(['threshold', 'event', 'watermark', 'log'] as const).map((k) => ({
               value: k,
               label: t(`alarm.kind.${k}`),
             }))}

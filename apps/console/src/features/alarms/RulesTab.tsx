@@ -27,6 +27,7 @@ import { errorMessage } from '@/lib/errors'
 import { usePaging } from '@/lib/usePaging'
 import { useTRPC } from '@/trpc/react'
 import { EventRuleModal } from './EventRuleModal'
+import { LogRuleModal } from './LogRuleModal'
 import { type RuleRow, useConditionText } from './labels'
 import { ThresholdRuleModal } from './ThresholdRuleModal'
 
@@ -47,10 +48,27 @@ export function StateSummary({ rule }: { rule: RuleRow }) {
   )
 }
 
-/** What a rule watches: the metric's name and code, or its events. */
+/** The saved query a log rule runs, by name (or a note that it was deleted). */
+function LogRuleQuery({ queryId }: { queryId: string | null }) {
+  const t = useT()
+  const trpc = useTRPC()
+  const saved = useQuery({ ...trpc.logAnalysis.saved.queryOptions(), staleTime: 60_000 })
+  const q = saved.data?.find((x) => x.id === queryId)
+  return (
+    <Flex vertical style={{ maxWidth: 220, whiteSpace: 'normal' }}>
+      <span>{q ? q.name : saved.isPending ? '…' : t('alarm.log.queryDeleted')}</span>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('alarm.log.target')}
+      </Typography.Text>
+    </Flex>
+  )
+}
+
+/** What a rule watches: the metric's name and code, its events, or its saved log query. */
 export function RuleTarget({ rule }: { rule: RuleRow }) {
   const t = useT()
   const metricText = useMetricText()
+  if (rule.kind === 'log') return <LogRuleQuery queryId={rule.queryId} />
   if (rule.kind === 'event') {
     if (rule.events.length === 0) return <>{t('alarm.allEvents')}</>
     return (
@@ -83,10 +101,11 @@ export function RulesTab() {
   const conditionText = useConditionText()
   const paging = usePaging()
   const [name, setName] = useState('')
-  const [kind, setKind] = useState<'threshold' | 'event' | undefined>()
+  const [kind, setKind] = useState<'threshold' | 'event' | 'log' | undefined>()
   const [enabled, setEnabled] = useState<boolean | undefined>()
   const [threshold, setThreshold] = useState<RuleRow | 'new' | null>(null)
   const [event, setEvent] = useState<RuleRow | 'new' | null>(null)
+  const [logRule, setLogRule] = useState<RuleRow | 'new' | null>(null)
   const list = useQuery({
     ...trpc.alarm.rules.queryOptions({
       page: paging.page,
@@ -140,13 +159,30 @@ export function RulesTab() {
       title: t('alarm.rules.columns.dimension'),
       key: 'dimension',
       render: (_, r) =>
-        r.kind === 'event' ? '-' : r.productKey === '' ? t('alarm.instance') : (r.productKey ?? t('alarm.allProducts')),
+        r.kind === 'event' || r.kind === 'log'
+          ? '-'
+          : r.productKey === ''
+            ? t('alarm.instance')
+            : (r.productKey ?? t('alarm.allProducts')),
     },
     {
       title: t('alarm.rules.columns.condition'),
       key: 'condition',
       render: (_, r) =>
-        r.kind === 'event' ? '-' : <div style={{ maxWidth: 220, whiteSpace: 'normal' }}>{conditionText(r)}</div>,
+        r.kind === 'event' ? (
+          '-'
+        ) : (
+          <div style={{ maxWidth: 220, whiteSpace: 'normal' }}>
+            {r.kind === 'log'
+              ? t('alarm.log.condition', {
+                  op: r.operator,
+                  threshold: r.threshold,
+                  periods: r.periods,
+                  granularity: r.granularity,
+                })
+              : conditionText(r)}
+          </div>
+        ),
     },
     {
       title: t('alarm.rules.columns.level'),
@@ -175,7 +211,11 @@ export function RulesTab() {
             key: 'actions',
             render: (_: unknown, r: RuleRow) => (
               <Space>
-                <Typography.Link onClick={() => (r.kind === 'event' ? setEvent(r) : setThreshold(r))}>
+                <Typography.Link
+                  onClick={() =>
+                    r.kind === 'event' ? setEvent(r) : r.kind === 'log' ? setLogRule(r) : setThreshold(r)
+                  }
+                >
                   {t('common.edit')}
                 </Typography.Link>
                 <Popconfirm
@@ -220,6 +260,7 @@ export function RulesTab() {
             options={[
               { value: 'threshold', label: t('alarm.kind.threshold') },
               { value: 'event', label: t('alarm.kind.event') },
+              { value: 'log', label: t('alarm.kind.log') },
             ]}
           />
           <Select
@@ -245,6 +286,9 @@ export function RulesTab() {
             <Button icon={<PlusOutlined />} onClick={() => setEvent('new')}>
               {t('alarm.rules.createEvent')}
             </Button>
+            <Button icon={<PlusOutlined />} onClick={() => setLogRule('new')}>
+              {t('alarm.rules.createLog')}
+            </Button>
           </Space>
         ) : null}
       </Flex>
@@ -264,6 +308,7 @@ export function RulesTab() {
       )}
       {threshold ? <ThresholdRuleModal rule={threshold} onClose={() => setThreshold(null)} /> : null}
       <EventRuleModal rule={event} onClose={() => setEvent(null)} />
+      <LogRuleModal rule={logRule} onClose={() => setLogRule(null)} />
     </>
   )
 }

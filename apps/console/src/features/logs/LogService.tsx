@@ -9,13 +9,14 @@ import { RunLogSearch } from './RunLogSearch'
 import { LogAnalysis } from './store/LogAnalysis'
 import { LogReports } from './store/LogReports'
 import { LogStorage } from './store/LogStorage'
+import { Subscriptions } from './store/Subscriptions'
 import { MessageTrace } from './trace/MessageTrace'
 
-const TABS = ['run', 'device', 'trace', 'storage', 'analysis', 'reports']
+const TABS = ['run', 'device', 'trace', 'storage', 'analysis', 'reports', 'subscriptions']
 
 /**
  * The log service: the cloud run log, the devices' own logs and the message trace, one tab each
- * plus long-term storage, analysis and reports (`?tab=run|device|trace|storage|analysis|reports`).
+ * plus long-term storage, analysis and reports (`?tab=run|device|trace|storage|analysis|reports|subscriptions`).
  */
 export function LogService() {
   const t = useT()
@@ -37,6 +38,7 @@ export function LogService() {
             { key: 'storage', label: t('logstore.tabs.storage'), children: <LogStorage /> },
             { key: 'analysis', label: t('logstore.tabs.analysis'), children: <LogAnalysis /> },
             { key: 'reports', label: t('logstore.tabs.reports'), children: <LogReports /> },
+            { key: 'subscriptions', label: t('logstore.tabs.subscriptions'), children: <Subscriptions /> },
           ]}
         />
       </Card>

@@ -1,5 +1,6 @@
 'use client'
 
+import { BizType } from '@iotops/services/schemas'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { useCallback, useState } from 'react'
 
@@ -9,19 +10,8 @@ export const RANGE_PRESETS = { h1: 3_600_000, d1: 86_400_000, d7: 7 * 86_400_000
 export type RangePreset = keyof typeof RANGE_PRESETS
 export type RangeKind = RangePreset | 'custom'
 
-export const BIZ_TYPES = [
-  'device',
-  'uplink',
-  'downlink',
-  'ThingModel',
-  'ThingService',
-  'ApiService',
-  'DeviceShadow',
-  'ThingTopo',
-  'subscribe',
-  'OTA',
-  'Other',
-] as const
+/** The run log's business types, as the services write them (one list: `BizType`). */
+export const BIZ_TYPES = Object.values(BizType)
 export type BizTypeKey = (typeof BIZ_TYPES)[number]
 export const isBizType = (v: string | null | undefined): v is BizTypeKey =>
   !!v && (BIZ_TYPES as readonly string[]).includes(v)

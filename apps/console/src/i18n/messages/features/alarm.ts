@@ -5,7 +5,23 @@
 export const enUS = {
   title: 'Alarm rules',
   tabs: { rules: 'Rules', watermarks: 'Instance watermarks', history: 'Alarm history', contacts: 'Alarm contacts' },
-  kind: { threshold: 'Threshold', event: 'System event', watermark: 'Watermark' },
+  kind: { threshold: 'Threshold', event: 'System event', watermark: 'Watermark', log: 'Log alert' },
+  log: {
+    createTitle: 'Create log alert',
+    editTitle: 'Edit log alert {name}',
+    query: 'Saved query',
+    queryHint:
+      'Each period the query runs with {{from}} and {{to}} set to that period. The first number of its first row is compared with the threshold; no rows count as 0. A query that fails (e.g. a timeout) is reported as "no data" with its reason.',
+    queryRequired: 'Choose a saved query.',
+    noQueries: 'No saved queries yet: write and save one in log analysis first.',
+    toAnalysis: 'Open log analysis',
+    queryDeleted: 'Saved query deleted',
+    target: 'Saved log query',
+    period: 'Period',
+    periodHint:
+      'The rule runs the query once per closed period and raises the alarm when the condition held for the chosen number of periods in a row.',
+    condition: 'value {op} {threshold} for {periods} period(s) of {granularity} min',
+  },
   allProducts: 'All products',
   instance: 'Whole instance',
   allEvents: 'All system events',
@@ -14,6 +30,7 @@ export const enUS = {
   rules: {
     createThreshold: 'Create threshold rule',
     createEvent: 'Create event rule',
+    createLog: 'Create log alert',
     searchName: 'Search by rule name',
     anyKind: 'All kinds',
     anyEnabled: 'Enabled or not',
@@ -195,7 +212,22 @@ type Shape = typeof enUS
 export const zhCN: Shape = {
   title: '报警规则',
   tabs: { rules: '报警规则', watermarks: '实例水位', history: '报警历史', contacts: '报警联系人' },
-  kind: { threshold: '阈值报警', event: '系统事件', watermark: '水位报警' },
+  kind: { threshold: '阈值报警', event: '系统事件', watermark: '水位报警', log: '日志报警' },
+  log: {
+    createTitle: '创建日志报警',
+    editTitle: '编辑日志报警 {name}',
+    query: '已保存的查询',
+    queryHint:
+      '每个周期运行一次该查询，{{from}} 和 {{to}} 即该周期的起止时间。取第一行的第一个数值与阈值比较；没有返回行按 0 计。查询失败（如超时）会以“无数据”记录并注明原因。',
+    queryRequired: '请选择一个已保存的查询。',
+    noQueries: '还没有已保存的查询：请先在日志分析中编写并保存。',
+    toAnalysis: '打开日志分析',
+    queryDeleted: '查询已被删除',
+    target: '已保存的日志查询',
+    period: '统计周期',
+    periodHint: '每个周期结束后运行一次查询；连续满足条件的周期数达到设定值时触发报警。',
+    condition: '数值 {op} {threshold}，连续 {periods} 个 {granularity} 分钟周期',
+  },
   allProducts: '全部产品',
   instance: '整个实例',
   allEvents: '全部系统事件',
@@ -204,6 +236,7 @@ export const zhCN: Shape = {
   rules: {
     createThreshold: '创建阈值报警规则',
     createEvent: '创建事件报警规则',
+    createLog: '创建日志报警',
     searchName: '按规则名称搜索',
     anyKind: '全部类型',
     anyEnabled: '启用状态不限',
@@ -380,7 +413,22 @@ export const zhCN: Shape = {
 export const jaJP: Shape = {
   title: 'アラームルール',
   tabs: { rules: 'ルール', watermarks: 'インスタンス水位', history: 'アラーム履歴', contacts: 'アラーム連絡先' },
-  kind: { threshold: 'しきい値', event: 'システムイベント', watermark: '水位' },
+  kind: { threshold: 'しきい値', event: 'システムイベント', watermark: '水位', log: 'ログアラート' },
+  log: {
+    createTitle: 'ログアラートを作成',
+    editTitle: 'ログアラート {name} を編集',
+    query: '保存済みクエリ',
+    queryHint:
+      '期間ごとにクエリを実行します（{{from}} と {{to}} はその期間）。先頭行の最初の数値をしきい値と比較し、行がなければ 0 とみなします。クエリが失敗した場合（タイムアウトなど）は理由付きで「データなし」として記録します。',
+    queryRequired: '保存済みクエリを選択してください。',
+    noQueries: '保存済みクエリがありません。先にログ分析でクエリを作成して保存してください。',
+    toAnalysis: 'ログ分析を開く',
+    queryDeleted: 'クエリは削除されました',
+    target: '保存済みログクエリ',
+    period: '集計期間',
+    periodHint: '期間が終わるたびにクエリを 1 回実行し、条件が指定の期間数だけ連続したらアラームを発報します。',
+    condition: '値 {op} {threshold}（{granularity} 分の期間を {periods} 回連続）',
+  },
   allProducts: 'すべてのプロダクト',
   instance: 'インスタンス全体',
   allEvents: 'すべてのシステムイベント',
@@ -389,6 +437,7 @@ export const jaJP: Shape = {
   rules: {
     createThreshold: 'しきい値ルールを作成',
     createEvent: 'イベントルールを作成',
+    createLog: 'ログアラートを作成',
     searchName: 'ルール名で検索',
     anyKind: 'すべての種類',
     anyEnabled: '有効・無効すべて',
