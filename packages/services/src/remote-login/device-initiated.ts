@@ -1,0 +1,80 @@
+// Device-initiated remote login: the device asks for its SSH channel itself on
+// /sys/{pk}/{dn}/secure_tunnel/proxy/request, the platform opens (or renews) the device's remote-login tunnel and
+// answers on …/proxy/request_reply; the tunnel's device-side credentials reach the agent on the notify topic, as
+// for any tunnel. Once the agent holds the tunnel's WebSocket, remote login works even while the device's business
+// MQTT connection is down (the relay, not MQTT, carries the sessions). See docs/API.md.
+import { topics } from '@iotops/alink'
+import type { Db } from '@iotops/db'
+import type { Logger } from 'pino'
+import type { Actor } from '../context'
+import type { DeviceHub } from '../hub/hub'
+import { closeTunnels, createTunnel } from '../tunnel/service'
+import { REMOTE_LOGIN_PURPOSE, recordRemoteLogin } from './service'
+
+const REQUEST = /^\/sys\/([^/]+)\/([^/]+)\/secure_tunnel\/proxy\/request$/
+
+interface Accepted {
+  productKey: string
+  deviceName: string
+  topic: string
+  payload: Buffer
+}
+
+/** Listens for the devices' requests; returns the function that stops listening. */
+export function listenDeviceRequests(db: Db, hub: DeviceHub, log: Logger): () => void {
+  const onAccepted = (m: Accepted) => {
+    if (!REQUEST.test(m.topic)) return
+    void answer(db, hub, m).catch((e) => log.warn({ err: e }, 'device remote-login request failed'))
+  }
+  hub.on('accepted', onAccepted)
+  return () => hub.off('accepted', onAccepted)
+}
+
+async function answer(db: Db, hub: DeviceHub, m: Accepted) {
+  let id = ''
+  const reply = (code: number, data: Record<string, unknown>, message?: string) =>
+    hub.publish(`${m.topic}_reply`, JSON.stringify({ id, code, data, ...(message ? { message } : {}) }), 0)
+  let body: { id?: unknown; params?: { service_types?: unknown } }
+  try {
+    body = JSON.parse(m.payload.toString('utf8'))
+  } catch {
+    return reply(460, {}, 'the request is not JSON')
+  }
+  id = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : ''
+  const types = body.params?.service_types
+  if (types !== undefined && !(Array.isArray(types) && types.includes('_SSH')))
+    return reply(460, {}, 'only the _SSH service is offered for remote login')
+  const ref = { productKey: m.productKey, deviceName: m.deviceName }
+  const actor: Actor = { type: 'system', id: null, name: `device:${m.productKey}/${m.deviceName}`, role: 'OPERATOR' }
+  const device = await db.prisma.device.findUnique({ where: { productKey_deviceName: ref } })
+  if (!device) return
+  // a renewal replaces the device's earlier remote-login tunnels (their tokens stop working)
+  const old = await db.prisma.tunnel.findMany({
+    where: { deviceId: device.id, status: 'OPEN', purpose: REMOTE_LOGIN_PURPOSE },
+  })
+  if (old.length)
+    await closeTunnels(
+      db,
+      hub,
+      actor,
+      old.map((t) => t.tunnelId),
+      'user',
+    ).catch(() => undefined)
+  try {
+    const t = await createTunnel(db, hub, actor, {
+      ...ref,
+      description: 'remote login (device)',
+      purpose: REMOTE_LOGIN_PURPOSE,
+    })
+    await recordRemoteLogin(hub, ref, 'OpenConsoleSsh', 200, { caller: actor.name, TunnelId: t.tunnelId })
+    await reply(200, {
+      tunnel_id: t.tunnelId,
+      notify_topic: topics.tunnelNotify(m.productKey, m.deviceName),
+      expire_time: t.expiresAt.getTime(),
+    })
+  } catch (e) {
+    const message = (e as Error).message
+    await recordRemoteLogin(hub, ref, 'OpenConsoleSsh', 500, { caller: actor.name, Message: message })
+    await reply(500, {}, message)
+  }
+}

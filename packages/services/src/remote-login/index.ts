@@ -1,0 +1,5 @@
+export * from './device-initiated'
+export * from './recording'
+export * from './schema'
+export * from './service'
+export * from './terminal'
