@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { otlp } from '@iotops/services'
 import { z } from 'zod'
 
 // The one place that reads the environment; the rest of the server receives a typed Config.
@@ -26,6 +27,14 @@ const ZEnv = z.object({
   ADMIN_EMAIL: z.string().email('ADMIN_EMAIL must be an e-mail address').optional(),
   ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD needs at least 10 characters').optional(),
   PUBLIC_URL: z.string().url('PUBLIC_URL must be a URL such as https://iot.example.com').optional(),
+  /** OTA package files in an S3-compatible bucket instead of DATA_DIR/ota: http(s)://KEY:SECRET@host:9000/bucket */
+  OTA_S3_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/[^:@/\s]+:[^@/\s]+@[^/\s]+\/[^/?\s]+/,
+      'OTA_S3_URL must look like http(s)://ACCESS_KEY:SECRET@host:9000/bucket (add ?region=… if needed)',
+    )
+    .optional(),
   NODE_ID: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'NODE_ID: 1–32 letters, digits, _ or -')
@@ -55,6 +64,24 @@ const ZEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'REGION_ID: 1–64 letters, digits, _ or -')
     .default('local'),
+  /** optional: export cloud run logs to an OpenTelemetry collector, e.g. http://collector:4318/v1/logs */
+  OTLP_LOGS_URL: z
+    .string()
+    .url('OTLP_LOGS_URL must be an http(s) URL such as http://collector:4318/v1/logs')
+    .regex(/^https?:\/\//, 'OTLP_LOGS_URL must be an http:// or https:// URL')
+    .optional(),
+  /** headers sent with each export, as OTEL_EXPORTER_OTLP_HEADERS: key=value pairs, comma-separated, URL-encoded */
+  OTLP_HEADERS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      try {
+        return otlp.parseOtlpHeaders(s)
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `OTLP_HEADERS: ${(e as Error).message}` })
+        return z.NEVER
+      }
+    }),
 })
 
 export type Config = z.infer<typeof ZEnv> & { dataDir: string }

@@ -8,21 +8,34 @@ import { appRouter, type Context, handleOpenApi, SESSION_COOKIE } from '@iotops/
 import { createDb, type Db, dropExpiredPartitions, ensurePartitions, migrate, startEmbeddedPostgres } from '@iotops/db'
 import {
   alarms,
+  alerts,
   auth,
   DeviceHub,
   FleetRuns,
+  forward,
   geo,
   LevelSampler,
   logStore,
   monitoring,
   notify,
+  OtaEngine,
+  otaDownload,
+  otaStore,
+  otaUpload,
+  otlp,
   ProductCache,
+  remoteConfig,
+  remoteLogin,
+  reportSubscriptions,
   SimulatorManager,
+  TunnelRelay,
+  tunnels,
 } from '@iotops/services'
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http'
 import pino, { type Logger } from 'pino'
 import { createWebSocketStream, WebSocketServer } from 'ws'
 import type { Config } from './env'
+import { linkBase, otaRoutes } from './ota-http'
 
 export interface RunningNode {
   config: Config
@@ -34,6 +47,14 @@ export interface RunningNode {
   notifier: notify.Notifier
   /** threshold rules evaluated as their periods close; system events turned into event alarms */
   alarmEngine: alarms.AlarmEngine
+  /** scene-linkage rules of the alert center, evaluated from the hub's events and a minute clock */
+  sceneEngine: alerts.SceneEngine
+  /** data forwarding: rules' SQL over accepted messages, rows to republish / webhook / PostgreSQL / Redis stream */
+  forwardEngine: forward.ForwardEngine
+  /** mails report subscriptions when they are due */
+  reports: reportSubscriptions.ReportScheduler
+  /** the OTLP/HTTP run-log exporter, when OTLP_LOGS_URL is set */
+  otlpExporter: otlp.OtlpLogExporter | null
   log: Logger
   httpPort: number
   mqttPort: number
@@ -76,6 +97,20 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
     log.info({ applied: m.applied.length, total: m.total }, 'database schema up to date')
     await ensurePartitions(db.pool)
     const bootstrap = await auth.bootstrapAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD })
+    // OTA packages: files under DATA_DIR/ota (or in OTA_S3_URL's bucket), uploads staged locally; download links signed with a shared secret
+    // (the base is set again once the HTTP port is known)
+    otaStore.configureOtaStorage(await otaStore.createOtaStorage(config.dataDir, config.OTA_S3_URL))
+    const otaUrlSecret = await otaDownload.ensureOtaUrlSecret(db)
+    otaDownload.configureOtaDownloads({
+      secret: otaUrlSecret,
+      baseUrl: linkBase(config.PUBLIC_URL, config.HOST, config.PORT),
+    })
+    // remote configuration: files served from the database by signed links (valid 30 min, bound to one device)
+    const configUrlSecret = await remoteConfig.ensureConfigUrlSecret(db)
+    remoteConfig.configureConfigDownloads({
+      secret: configUrlSecret,
+      baseUrl: linkBase(config.PUBLIC_URL, config.HOST, config.PORT),
+    })
 
     // ── notifications: the outbox worker (stops late, after everything that may enqueue, before the db) ──
     const notifier = new notify.Notifier({
@@ -131,6 +166,55 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       await alarmEngine.stop()
     })
 
+    // alert center: scene-linkage rules run off the hub's events (queued, never in the pipeline's way)
+    const sceneEngine = new alerts.SceneEngine({
+      db,
+      hub,
+      log: log.child({ mod: 'scenes' }),
+      kick: () => notifier.kick(),
+    })
+    await sceneEngine.start()
+    stops.push(() => sceneEngine.stop())
+
+    // data forwarding: accepted messages handed over by the pipeline (bounded queues, never in its way);
+    // stops after the broker has drained (stops run in reverse), so the last messages are still forwarded
+    const forwardEngine = new forward.ForwardEngine({ db, hub, log: log.child({ mod: 'forward' }) })
+    await forwardEngine.start()
+    stops.push(() => forwardEngine.stop())
+
+    // OTA batches: scheduled starts/ends, pushes within each batch's rate, timeouts, retries, waves, aborts
+    const otaEngine = new OtaEngine({ db, hub, log: log.child({ mod: 'ota' }) })
+    otaEngine.start()
+    stops.push(() => otaEngine.stop())
+
+    // report subscriptions: due reports mailed through the outbox (missed runs once, at start)
+    const reports = new reportSubscriptions.ReportScheduler({
+      db,
+      log: log.child({ mod: 'reports' }),
+      kick: () => notifier.kick(),
+    })
+    reports.start()
+    stops.push(() => reports.stop())
+
+    // optional: run logs exported to an OpenTelemetry collector (never in the way of the pipeline's own writes)
+    const otlpUrl = config.OTLP_LOGS_URL
+    const otlpExporter = otlpUrl
+      ? new otlp.OtlpLogExporter({
+          url: otlpUrl,
+          headers: config.OTLP_HEADERS,
+          log: log.child({ mod: 'otlp' }),
+          instanceId: nodeId,
+        })
+      : null
+    if (otlpUrl && otlpExporter) {
+      hub.runLogTap = (r) => otlpExporter.offer(r)
+      log.info({ url: new URL(otlpUrl).origin }, 'exporting run logs over OTLP/HTTP')
+      stops.push(async () => {
+        hub.runLogTap = null
+        await otlpExporter.stop()
+      })
+    }
+
     // ── MQTT over TCP ──
     const mqttServer = net.createServer((socket) =>
       hub.handle(socket, { protocol: 'MQTT', ip: clean(socket.remoteAddress) }),
@@ -155,6 +239,16 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       mqttUrl: () => localMqttUrl,
     })
     stops.push(() => simulator.stopAll())
+    // secure tunnels: the relay between device-side and access-side WebSockets (stopped before the HTTP server, below)
+    const tunnelRelay = new TunnelRelay({ db, hub, log: log.child({ mod: 'tunnel' }) })
+    // remote login (browser SSH over a tunnel session): the terminal WebSocket, recordings under DATA_DIR
+    const terminal = new remoteLogin.RemoteLoginTerminal({
+      db,
+      hub,
+      log: log.child({ mod: 'remote-login' }),
+      dataDir: config.dataDir,
+      sessionActor: (req) => otaDeps.sessionActor(req),
+    })
 
     // ── HTTP: console, tRPC, OpenAPI, MQTT over WebSocket ──
     let nextHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | null = null
@@ -184,7 +278,13 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
           () => true,
           () => false,
         )
-        return send(res, dbOk ? 200 : 503, { status: dbOk ? 'ok' : 'degraded', node: nodeId, db: dbOk, mqtt: true })
+        return send(res, dbOk ? 200 : 503, {
+          status: dbOk ? 'ok' : 'degraded',
+          node: nodeId,
+          db: dbOk,
+          mqtt: true,
+          ...(otlpExporter ? { otlp: otlpExporter.stats() } : {}),
+        })
       }
       if (url.pathname.startsWith('/api/trpc/') || url.pathname === '/api/trpc') {
         return nodeHTTPRequestHandler({
@@ -219,9 +319,30 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
         })
         return send(res, r.status, r.body)
       }
+      if (url.pathname.startsWith('/config/files/')) return remoteConfig.serveConfigFile(db, hub, req, res)
+      if (await otaRoutes(otaDeps, req, res, url)) return
       if (url.pathname.startsWith('/api/')) return send(res, 404, { error: `no API at ${url.pathname}` })
       if (nextHandler) return nextHandler(req, res)
       return send(res, 404, { error: 'the console is not served by this node (CONSOLE=off)' })
+    }
+    const otaDeps = {
+      db,
+      sessionActor: async (req: http.IncomingMessage) => {
+        const user = await auth.sessionUser(db, readCookie(req.headers.cookie, SESSION_COOKIE))
+        return user
+          ? {
+              type: 'user' as const,
+              id: user.id,
+              name: user.email,
+              role: user.role,
+              ip: clean(req.socket.remoteAddress) ?? undefined,
+            }
+          : null
+      },
+      csrfOk,
+      send,
+      readJson: (req: http.IncomingMessage) => readJson(req),
+      ip: (req: http.IncomingMessage) => clean(req.socket.remoteAddress) ?? undefined,
     }
     async function createContext(req: http.IncomingMessage, res: http.ServerResponse): Promise<Context> {
       const token = readCookie(req.headers.cookie, SESSION_COOKIE)
@@ -248,11 +369,24 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
           stream.on('error', () => stream.destroy())
           hub.handle(stream, { protocol: 'MQTT_WS', ip: clean(req.socket.remoteAddress) })
         })
+      } else if (terminal.handleUpgrade(req, socket, head)) {
+        // /api/ws/terminal (remote login)
+      } else if (tunnelRelay.handleUpgrade(req, socket, head)) {
+        // /api/ws/tunnel/{device|access}/<tunnelId>
       } else if (nextUpgrade) {
         void nextUpgrade(req, socket, head)
       } else socket.destroy()
     })
     await listen(server, config.PORT, config.HOST)
+    tunnels.configureTunnelUrls(linkBase(config.PUBLIC_URL, config.HOST, (server.address() as AddressInfo).port))
+    otaDownload.configureOtaDownloads({
+      secret: otaUrlSecret,
+      baseUrl: linkBase(config.PUBLIC_URL, config.HOST, (server.address() as AddressInfo).port),
+    })
+    remoteConfig.configureConfigDownloads({
+      secret: configUrlSecret,
+      baseUrl: linkBase(config.PUBLIC_URL, config.HOST, (server.address() as AddressInfo).port),
+    })
     stops.push(
       () =>
         new Promise<void>((resolve) => {
@@ -261,12 +395,18 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
           server.close(() => resolve())
         }),
     )
+    // tunnel sessions are released (code 4) and their sockets closed first: the HTTP server waits for upgraded sockets
+    stops.push(() => tunnelRelay.close())
+    // SSH sessions end (recordings flushed) before the tunnels they run over
+    stops.push(() => terminal.close())
 
     // ── schedulers: partitions ahead, retention behind ──
     const maintain = async () => {
       await ensurePartitions(db.pool)
       const dropped = await dropExpiredPartitions(db.pool)
       if (dropped.length) log.info({ dropped }, 'retention: dropped expired partitions')
+      const sweptUploads = await otaUpload.sweepExpiredUploads(db)
+      if (sweptUploads) log.info({ swept: sweptUploads }, 'retention: dropped expired OTA uploads')
       const droppedDumps = await logStore.maintainLogDumps(db)
       if (droppedDumps.length) log.info({ dropped: droppedDumps }, 'retention: dropped long-term log months')
       const pruned = await monitoring.pruneMonitoring(db)
@@ -290,6 +430,10 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       simulator,
       notifier,
       alarmEngine,
+      sceneEngine,
+      forwardEngine,
+      reports,
+      otlpExporter,
       log,
       httpPort,
       mqttPort,

@@ -102,9 +102,9 @@ test('[Debug]: pick a device, set a property it receives, see the records live, 
     expect(calls).toEqual([{ identifier: 'reboot', params: { delay: 3 } }])
     await expect(log.getByText('InvokeThingService').first()).toBeVisible()
 
-    // the remote-login tab is there and says it is not available yet
+    // the remote-login tab is there (remote login itself: e2e/tests/tunnels/remote-login.spec.ts)
     await page.getByRole('tab', { name: 'Remote login' }).click()
-    await expect(page.getByText('Remote login is not available yet')).toBeVisible()
+    await expect(page.getByText('Log in to the device’s shell over a secure tunnel')).toBeVisible()
     await page.getByRole('tab', { name: 'Service invocation' }).click()
 
     // the device goes offline: the page says so with the code, and commands are disabled

@@ -99,6 +99,16 @@ export const OTA_MAX_PUSH_PER_MINUTE = 10_000
 
 /** ref §9 (remote configuration): the configuration file is JSON and smaller than 64 KB. */
 export const REMOTE_CONFIG_MAX_BYTES = 64 * 1024
+/** ref §9: the configuration download link handed to devices stays valid for 30 minutes. */
+export const REMOTE_CONFIG_URL_TTL_MS = 30 * 60 * 1000
+/** ref §9: a product's batch update may run at most once per hour (counted from the last push). */
+export const REMOTE_CONFIG_PUSH_INTERVAL_MS = 60 * 60 * 1000
+/** ref §9: the console keeps the last 5 saved configurations (per product, and per group / query target). */
+export const REMOTE_CONFIG_VERSIONS_KEPT = 5
+/** IoT Ops: group / device-query targets per product (each keeps its own versions). */
+export const REMOTE_CONFIG_MAX_TARGETS = 50
+/** IoT Ops: a device query (`deviceName=sensor-*&tag.floor=3`) is at most 256 characters. */
+export const REMOTE_CONFIG_QUERY_MAX_LENGTH = 256
 /** ref §7.1 code 26003: a data-parsing script may run for at most 3 seconds. */
 export const SCRIPT_TIMEOUT_MS = 3000
 /** ref §11.1 (secure tunnel limits). */

@@ -53,6 +53,7 @@ export type PlainSystemKind =
   | 'shadow.get'
   | 'ntp.request'
   | 'ntp.response'
+  | 'file.download'
 
 /** System topics carrying a thing-model identifier (may be `module:identifier`). */
 export type IdentifiedSystemKind = 'event.post' | 'service'
@@ -346,6 +347,8 @@ const DEFINITIONS: readonly Definition[] = [
   // NTP time sync (Link SDK ntp module).
   { kind: 'ntp.request', pattern: '/ext/ntp/{pk}/{dn}/request', direction: 'up', replyable: false },
   { kind: 'ntp.response', pattern: '/ext/ntp/{pk}/{dn}/response', direction: 'down', replyable: false },
+  // MQTT download of OTA package files (Link SDK mqtt_download); `_reply` carries the bytes.
+  { kind: 'file.download', pattern: '/sys/{pk}/{dn}/thing/file/download', direction: 'up', replyable: true },
 ]
 
 /** Kinds only a gateway uses on its own topics (never on behalf of a sub-device). */
@@ -638,6 +641,8 @@ export const topics = {
   shadowGet: (pk: string, dn: string) => formatKind('shadow.get', pk, dn),
   ntpRequest: (pk: string, dn: string) => formatKind('ntp.request', pk, dn),
   ntpResponse: (pk: string, dn: string) => formatKind('ntp.response', pk, dn),
+  /** MQTT file download (OTA packages over MQTT, Link SDK mqtt_download); the reply is binary */
+  fileDownload: (pk: string, dn: string) => formatKind('file.download', pk, dn),
   /** `/{pk}/{dn}/user/{suffix}`; the suffix may have several levels but no wildcard. */
   custom: (pk: string, dn: string, suffix: string) => {
     const levels = suffix.replace(/^\//, '').split('/')

@@ -26,6 +26,10 @@ import {
 } from '@iotops/services/schemas'
 import { ZodError, z } from 'zod'
 import { HTTP_STATUS } from './errors'
+import { FORWARD_ACTIONS } from './openapi-forward'
+import { OTA_JOB_ACTIONS } from './openapi-ota-jobs'
+import { OTA_PACKAGE_ACTIONS } from './openapi-ota-packages'
+import { TUNNEL_ACTIONS } from './openapi-tunnel'
 
 export interface OpenApiDeps {
   db: Db
@@ -358,6 +362,14 @@ const ACTIONS: Record<string, Action> = {
       }
     },
   },
+  // ── OTA modules and upgrade packages (openapi-ota-packages.ts) ──
+  ...OTA_PACKAGE_ACTIONS,
+  // ── secure tunnels (openapi-tunnel.ts) ──
+  ...TUNNEL_ACTIONS,
+  // ── data forwarding rules and their actions (openapi-forward.ts) ──
+  ...FORWARD_ACTIONS,
+  // ── OTA upgrade batches and device tasks (openapi-ota-jobs.ts) ──
+  ...OTA_JOB_ACTIONS,
 }
 
 export const OPENAPI_ACTIONS = Object.keys(ACTIONS)

@@ -4,9 +4,11 @@ import {
   AlertOutlined,
   ApartmentOutlined,
   AppstoreOutlined,
+  BranchesOutlined,
   BugOutlined,
   CloudUploadOutlined,
   ClusterOutlined,
+  CodeOutlined,
   ControlOutlined,
   DashboardOutlined,
   DesktopOutlined,
@@ -26,6 +28,7 @@ import { Flex, Layout, Menu, type MenuProps, Spin, Typography } from 'antd'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { type ReactNode, useEffect, useMemo, useState } from 'react'
+import { AlertsNavLabel } from '@/features/alerts/AlertsPage'
 import { InboxBell } from '@/features/notify/InboxBell'
 import { isLocale, readLocaleCookie } from '@/i18n/config'
 import { useI18n } from '@/i18n/I18nProvider'
@@ -51,6 +54,8 @@ const OPS_ROUTES: NavRoute[] = [
   { key: '/remote-config', icon: <ControlOutlined />, label: 'remoteConfig' },
   { key: '/alerts', icon: <AlertOutlined />, label: 'alerts' },
   { key: '/tunnels', icon: <SafetyOutlined />, label: 'tunnels' },
+  { key: '/remote-login', icon: <CodeOutlined />, label: 'remoteLogin' },
+  { key: '/forward', icon: <BranchesOutlined />, label: 'forward' },
 ]
 const SETTINGS_ROUTES: NavRoute[] = [
   { key: '/settings/users', icon: <TeamOutlined />, label: 'users' },
@@ -112,7 +117,11 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
     const leaf = (r: NavRoute) => ({
       key: r.key,
       icon: r.icon,
-      label: <Link href={r.key}>{t(`nav.${r.label}`)}</Link>,
+      label: (
+        <Link href={r.key}>
+          {r.key === '/alerts' ? <AlertsNavLabel text={t(`nav.${r.label}`)} /> : t(`nav.${r.label}`)}
+        </Link>
+      ),
     })
     const groups: MenuProps['items'] = [
       { key: '/', icon: <HomeOutlined />, label: <Link href="/">{t('nav.overview')}</Link> },

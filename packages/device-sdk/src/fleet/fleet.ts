@@ -11,9 +11,9 @@
  * Built for 10,000 devices in one process: LightClient connections (no mqtt.js), one timer wheel ticking every
  * 100 ms for every device's next action, one set of event hooks for all connections, topics built on demand.
  */
-import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { buildMqttCredentials } from '@iotops/alink'
+import { parseUpgrade, verifyFile } from '../ota'
 import { LightClient, type LightClientHooks, type QoS, type TransportFactory, tcpTransport } from './light-client'
 import {
   churnProbabilityPerTick,
@@ -677,7 +677,7 @@ export class Fleet extends EventEmitter {
     d.ota = job
     this.log('info', 'ota_upgrade', `upgrade to ${version}${module ? ` (${module})` : ''}`, d)
     const id = d.index * KINDS + OTA_STEP
-    if (ota.verifyFirmware && typeof data.url === 'string') {
+    if (ota.verifyFirmware && (typeof data.url === 'string' || Array.isArray(data.files))) {
       job.downloading = true
       void this.verify(data).then((failure) => {
         if (d.ota !== job || this.stopping) return
@@ -693,23 +693,23 @@ export class Fleet extends EventEmitter {
     this.wheel.schedule(id, Date.now() + ota.stepDelayMs)
   }
 
-  /** Downloads the firmware and checks size and sign; a failure as the progress step to report. */
+  /** Downloads each file of the notice and checks it (ota.ts verifyFile); a failure as the progress step to report. */
   private async verify(data: Record<string, unknown>): Promise<{ step: -2 | -3; desc: string } | null> {
-    const url = String(data.url)
-    let bytes: Uint8Array
-    try {
-      bytes = this.opts.fetchFirmware ? await this.opts.fetchFirmware(url) : await defaultFetch(url)
-    } catch (e) {
-      return { step: -2, desc: `download failed: ${(e as Error).message}`.slice(0, 128) }
-    }
-    if (typeof data.size === 'number' && data.size !== bytes.length)
-      return { step: -3, desc: `size ${bytes.length} does not match ${data.size}` }
-    const method = String(data.signMethod ?? 'MD5').toLowerCase()
-    const expected = String(data.sign ?? data.md5 ?? '').toLowerCase()
-    if (expected) {
-      const algo = method === 'sha256' ? 'sha256' : 'md5'
-      const got = createHash(algo).update(bytes).digest('hex')
-      if (got !== expected) return { step: -3, desc: `${algo} sign mismatch` }
+    const u = parseUpgrade(data)
+    if (!u) return { step: -3, desc: 'the upgrade notice has no version' }
+    for (const f of u.files) {
+      if (!f.url) continue
+      let bytes: Uint8Array
+      try {
+        bytes = this.opts.fetchFirmware ? await this.opts.fetchFirmware(f.url) : await defaultFetch(f.url)
+      } catch (e) {
+        return { step: -2, desc: `download failed: ${(e as Error).message}`.slice(0, 128) }
+      }
+      try {
+        verifyFile(u, f, Buffer.from(bytes))
+      } catch (e) {
+        return { step: -3, desc: (e as Error).message.slice(0, 128) }
+      }
     }
     return null
   }

@@ -86,6 +86,8 @@ export class DeviceHub extends EventEmitter {
   readonly deviceLogs: ReturnType<typeof createDeviceLogWriter>
   /** long-term copies of the logs of products with storage on */
   readonly logDump: LogDump
+  /** sees every run-log record as it is accepted (the OTLP exporter); must not block or throw */
+  runLogTap: ((r: RunLogRecord) => void) | null = null
   readonly metrics: MetricsRecorder
   readonly state: StateStore
   readonly limiter: RateLimiter
@@ -185,6 +187,7 @@ export class DeviceHub extends EventEmitter {
   record(r: Omit<RunLogRecord, 'ts'> & { ts?: Date }): Promise<void> {
     const rec = { ts: r.ts ?? new Date(), ...r }
     this.logDump.offerRunLog(rec)
+    this.runLogTap?.(rec)
     return this.runLog.pushAndWait(rec)
   }
 

@@ -10,11 +10,13 @@ import {
   validatePropertyPost,
 } from '@iotops/alink'
 import type { PublishPacket } from 'aedes'
+import { deviceConfigGet } from '../config/service'
 import { parseDeviceLogs } from '../devicelog/service'
 import { newTraceId } from '../ids'
 import { deviceEventRank, eventMetric, eventRank, Metric, Rank } from '../metrics/codes'
 import { commandIdentifiers, topicClassOf } from '../metrics/recorder'
 import { parseNetworkStatus, storeNetworkStatus } from '../monitoring/network'
+import { createOtaProtocol } from '../ota/protocol'
 import { BizType, logContent } from '../runlog/writer'
 import { createGateway, type Gateway } from './gateway'
 import type { DeviceHub, DeviceSession } from './hub'
@@ -54,6 +56,7 @@ interface Msg {
 export function createPipeline(hub: DeviceHub) {
   const gateway: Gateway = createGateway(hub)
   const shadow = createShadow(hub)
+  const ota = createOtaProtocol(hub)
   const record = (
     m: Msg,
     r: { bizType: string; operation: string; code: number; messageId?: string | null; content: object },
@@ -130,6 +133,16 @@ export function createPipeline(hub: DeviceHub) {
       messageId: messageIdOf(text),
       content: { Content: text },
     })
+    // data forwarding (forward/engine.ts): a synchronous hand-over into its bounded queue, never awaited here
+    hub.emit('accepted', {
+      productKey: m.s.productKey,
+      deviceName: m.s.deviceName,
+      topic: m.topic,
+      payload: m.payload,
+      traceId: m.traceId,
+      messageId: messageIdOf(text),
+      at: m.at,
+    })
     // 4. route
     // the product cache answers from memory (the ACL check above loaded it)
     const model = (await hub.products.get(m.s.productKey))?.thingModel
@@ -157,6 +170,15 @@ export function createPipeline(hub: DeviceHub) {
       case 'ota.inform':
         await Promise.all([logUp, otaInform(m, text)])
         break
+      case 'ota.progress':
+        await Promise.all([logUp, ota.progress(m.s, text, m.traceId)])
+        break
+      case 'ota.firmware.get':
+        await Promise.all([logUp, ota.firmwareGet(m.s, text, m.traceId, m.topic)])
+        break
+      case 'file.download':
+        await Promise.all([logUp, ota.fileDownload(m.s, m.payload, m.traceId, m.topic)])
+        break
       case 'deviceinfo.update':
       case 'deviceinfo.delete':
         await Promise.all([logUp, deviceInfo(m, text, parsed.kind === 'deviceinfo.update')])
@@ -177,6 +199,9 @@ export function createPipeline(hub: DeviceHub) {
         break
       case 'log.config.get':
         await Promise.all([logUp, logSwitch(m, text)])
+        break
+      case 'config.get':
+        await Promise.all([logUp, configGet(m, text)])
         break
       case 'diag.post':
         await Promise.all([logUp, networkStatus(m, text)])
@@ -411,6 +436,8 @@ export function createPipeline(hub: DeviceHub) {
       messageId: body.id ?? null,
       content: { Params: { module, version } },
     })
+    // OTA tasks: success at the target version, failure at an unexpected one, dynamic batches matching
+    await ota.inform(m.s, module, version, m.traceId)
   }
 
   /** /thing/log/post: the device's local logs, stored for the log service (issue: device local logs). */
@@ -434,6 +461,22 @@ export function createPipeline(hub: DeviceHub) {
       m.s.deviceId,
     ])
     await answer(m, method, req.request.id, 200, 'success', { mode: rows[0]?.log_upload ? 1 : 0 })
+  }
+
+  /** /thing/config/get: the device asks for its remote configuration (ref §9; 6713 switch off, 6710 nothing saved). */
+  async function configGet(m: Msg, text: string) {
+    const method = 'thing.config.get'
+    const req = parseAlinkRequest(text, method)
+    if (!req.ok) return answer(m, method, req.id, req.code, req.message)
+    const r = await deviceConfigGet(hub.db, m.s, m.at.getTime())
+    await record(m, {
+      bizType: BizType.RemoteConfig,
+      operation: 'ConfigGet',
+      code: r.code,
+      messageId: req.request.id,
+      content: r.code === 200 ? { ResultData: { configId: r.configId } } : { Message: r.message },
+    })
+    await answer(m, method, req.request.id, r.code, r.message, r.data)
   }
 
   /** /_thing/diag/post: the network status of a Wi-Fi device. */
@@ -546,7 +589,7 @@ export function createPipeline(hub: DeviceHub) {
     await answer(m, method, req.request.id, out.code, out.message, out.data ?? {})
   }
 
-  return { uplink, subDeviceOffline: gateway.offline }
+  return { uplink, subDeviceOffline: gateway.offline, ota }
 }
 export type Pipeline = ReturnType<typeof createPipeline>
 

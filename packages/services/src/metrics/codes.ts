@@ -36,8 +36,25 @@ export const Metric = {
   PropertySetErrors: 'DevicePropertySettingError',
   ServiceCalls: 'DeviceServiceCallCount',
   ServiceCallErrors: 'DeviceServiceCallError',
-  // rule engine (data forwarding): counted once forwarding exists
+  // rule engine (data forwarding): all destinations, then per destination type (REPUBLISH, RDS = PostgreSQL,
+  // MQ = the queue, WEBHOOK); latency in ms, the minute's slowest row
   Forwarded: 'MessageCountForwardedThroughRuleEngine',
+  ForwardedRepublish: 'MessageCountForwardedThroughRuleEngine_REPUBLISH',
+  ForwardedBytesRepublish: 'MessageSizeForwardedThroughRuleEngine_REPUBLISH',
+  ForwardFailedRepublish: 'MessageCountForwardFailedThroughRuleEngine_REPUBLISH',
+  ForwardLatencyMaxRepublish: 'MessageLatencyForwardedThroughRuleEngine_REPUBLISH_max',
+  ForwardedRds: 'MessageCountForwardedThroughRuleEngine_RDS',
+  ForwardedBytesRds: 'MessageSizeForwardedThroughRuleEngine_RDS',
+  ForwardFailedRds: 'MessageCountForwardFailedThroughRuleEngine_RDS',
+  ForwardLatencyMaxRds: 'MessageLatencyForwardedThroughRuleEngine_RDS_max',
+  ForwardedMq: 'MessageCountForwardedThroughRuleEngine_MQ',
+  ForwardedBytesMq: 'MessageSizeForwardedThroughRuleEngine_MQ',
+  ForwardFailedMq: 'MessageCountForwardFailedThroughRuleEngine_MQ',
+  ForwardLatencyMaxMq: 'MessageLatencyForwardedThroughRuleEngine_MQ_max',
+  ForwardedWebhook: 'MessageCountForwardedThroughRuleEngine_WEBHOOK',
+  ForwardedBytesWebhook: 'MessageSizeForwardedThroughRuleEngine_WEBHOOK',
+  ForwardFailedWebhook: 'MessageCountForwardFailedThroughRuleEngine_WEBHOOK',
+  ForwardLatencyMaxWebhook: 'MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max',
   // OTA: counted as upgrades land
   OtaDevices: 'OtaUpgradeDeviceCount',
   OtaSuccessDevices: 'OtaUpgradeSuccessDeviceCount',
@@ -115,7 +132,7 @@ interface AreaDef {
   chart: 'area'
   /** counter: sum over a period; gauge: last value in the period */
   kind: 'counter' | 'gauge'
-  unit?: 'bytes' | 'percent'
+  unit?: 'bytes' | 'percent' | 'ms'
   /** instance-level: one series for the whole instance, no product dimension */
   instance?: boolean
 }
@@ -199,6 +216,22 @@ export const METRICS: readonly MetricDef[] = [
   rank('DailyErrorEventsTop', 'thing', 'identifier', [Rank.EventsError]),
   rank('DailyEventErrorsTop', 'thing', 'identifier', [Rank.EventErrors]),
   area(Metric.Forwarded, 'rule'),
+  area(Metric.ForwardedRepublish, 'rule'),
+  area(Metric.ForwardedBytesRepublish, 'rule', { unit: 'bytes' }),
+  area(Metric.ForwardFailedRepublish, 'rule'),
+  area(Metric.ForwardLatencyMaxRepublish, 'rule', { kind: 'gauge', unit: 'ms' }),
+  area(Metric.ForwardedRds, 'rule'),
+  area(Metric.ForwardedBytesRds, 'rule', { unit: 'bytes' }),
+  area(Metric.ForwardFailedRds, 'rule'),
+  area(Metric.ForwardLatencyMaxRds, 'rule', { kind: 'gauge', unit: 'ms' }),
+  area(Metric.ForwardedMq, 'rule'),
+  area(Metric.ForwardedBytesMq, 'rule', { unit: 'bytes' }),
+  area(Metric.ForwardFailedMq, 'rule'),
+  area(Metric.ForwardLatencyMaxMq, 'rule', { kind: 'gauge', unit: 'ms' }),
+  area(Metric.ForwardedWebhook, 'rule'),
+  area(Metric.ForwardedBytesWebhook, 'rule', { unit: 'bytes' }),
+  area(Metric.ForwardFailedWebhook, 'rule'),
+  area(Metric.ForwardLatencyMaxWebhook, 'rule', { kind: 'gauge', unit: 'ms' }),
   area(Metric.OtaDevices, 'ota'),
   area(Metric.OtaSuccessDevices, 'ota'),
   area(Metric.OtaSuccess, 'ota'),

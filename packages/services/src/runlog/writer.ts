@@ -1,23 +1,7 @@
 import { BatchWriter, type BatchWriterOptions, type Column, type Db } from '@iotops/db'
+import type { BizTypeName } from './biz'
 
-/** Business types of the cloud run log, with the reference platform's English names. */
-export const BizType = {
-  Device: 'device',
-  Uplink: 'uplink',
-  Downlink: 'downlink',
-  ThingModel: 'ThingModel',
-  ThingService: 'ThingService',
-  ApiService: 'ApiService',
-  DeviceShadow: 'DeviceShadow',
-  ThingTopo: 'ThingTopo',
-  Subscribe: 'subscribe',
-  OTA: 'OTA',
-  RemoteConfig: 'RemoteConfig',
-  DataStorage: 'DataStorage',
-  DeviceLog: 'DeviceLog',
-  Other: 'Other',
-} as const
-export type BizTypeName = (typeof BizType)[keyof typeof BizType]
+export { BizType, type BizTypeName } from './biz'
 
 export interface RunLogRecord {
   ts: Date

@@ -11,7 +11,7 @@ import {
   validatePropertySet,
   validateServiceOutput,
 } from '@iotops/alink'
-import { Device } from '@iotops/device-sdk'
+import { Device, RemoteConfig } from '@iotops/device-sdk'
 import type { OnPacketCallback } from 'mqtt'
 import type { Logger } from 'pino'
 import { AppError, badRequest } from '../errors'
@@ -88,6 +88,8 @@ export interface SimulatorView {
   /** the values the virtual device holds (set by reports and by property sets from the cloud) */
   properties: Record<string, { value: unknown; time: Date }>
   counters: { up: number; down: number }
+  /** the last remote configuration the virtual device received, downloaded and verified (ref §9) */
+  config: { configId: string; size: number; source: 'push' | 'get'; receivedAt: Date; text: string } | null
 }
 
 interface ActiveStrategy {
@@ -137,6 +139,7 @@ export class SimulatorSession extends EventEmitter {
   private readonly properties = new Map<string, { value: unknown; time: Date }>()
   private readonly subscriptions = new Map<string, number>()
   private readonly counters = { up: 0, down: 0 }
+  private config: SimulatorView['config'] = null
   /** short timers of the session (report-back after a property set); cleared on stop */
   private readonly timers = new Set<NodeJS.Timeout>()
   /** work that must end before the session counts as stopped (working out why the connection ended) */
@@ -202,6 +205,15 @@ export class SimulatorSession extends EventEmitter {
       ].join(' '),
     })
     this.wire(this.device)
+    // remote configuration: pushes are downloaded, verified and kept as the device's configuration
+    this.device.on('config', (c: { configId: string; size: number; source: 'push' | 'get'; text: string }) => {
+      this.config = { configId: c.configId, size: c.size, source: c.source, receivedAt: new Date(), text: c.text }
+      this.changed()
+    })
+    this.device.on('configError', (e: Error) => this.add({ kind: 'behavior', event: 'error', text: e.message }))
+    await RemoteConfig.attach(this.device).catch((e: Error) =>
+      this.add({ kind: 'behavior', event: 'error', text: `remote configuration: ${e.message}` }),
+    )
   }
 
   private wire(device: Device) {
@@ -648,6 +660,7 @@ export class SimulatorSession extends EventEmitter {
       serviceReplies: Object.fromEntries(this.serviceReplies),
       properties: Object.fromEntries(this.properties),
       counters: { ...this.counters },
+      config: this.config,
     }
   }
 }

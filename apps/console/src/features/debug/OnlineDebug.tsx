@@ -1,7 +1,7 @@
 'use client'
 
 import { skipToken, useQuery } from '@tanstack/react-query'
-import { Alert, Card, Col, Empty, Flex, Result, Row, Skeleton, Tabs, Typography } from 'antd'
+import { Alert, Card, Col, Empty, Flex, Row, Skeleton, Tabs, Typography } from 'antd'
 import Link from 'next/link'
 import { usePathname, useRouter, useSearchParams } from 'next/navigation'
 import { CodeTag } from '@/components/CodeTag'
@@ -11,6 +11,7 @@ import { StatusBadge } from '@/components/StatusBadge'
 import { DeviceSelect } from '@/features/devices/DeviceSelect'
 import { deviceHref } from '@/features/devices/links'
 import { ProductSelect } from '@/features/products/ProductSelect'
+import { RemoteLoginPanel } from '@/features/remote-login/RemoteLoginPanel'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { useTRPC } from '@/trpc/react'
@@ -166,9 +167,7 @@ function Workspace({ target, onDeviceRecord }: { target: Target; onDeviceRecord:
                 {
                   key: 'remoteLogin',
                   label: t('debug.tabs.remoteLogin'),
-                  children: (
-                    <Result status="info" title={t('debug.remoteLogin.title')} subTitle={t('debug.remoteLogin.body')} />
-                  ),
+                  children: <RemoteLoginPanel productKey={target.productKey} deviceName={target.deviceName} />,
                 },
               ]}
             />

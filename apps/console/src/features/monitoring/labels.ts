@@ -66,7 +66,7 @@ export function useProductNames() {
 
 /**
  * What a basic card's single series shows: byte metrics are sums, watermarks (percent gauges) the period's latest
- * value, the rest counts (the reference's 计数).
+ * value (latencies too: each minute's slowest), the rest counts (the reference's 计数).
  */
 export const basicAggregation = (unit: string | null): Aggregation =>
-  unit === 'bytes' ? 'sum' : unit === 'percent' ? 'latest' : 'count'
+  unit === 'bytes' ? 'sum' : unit === 'percent' || unit === 'ms' ? 'latest' : 'count'

@@ -94,7 +94,7 @@ export function fillSeries(
 /** Whether any series has at least one point from the server (zero-filling alone is not data). */
 export const hasPoints = (series: readonly { points: readonly Point[] }[]) => series.some((s) => s.points.length > 0)
 
-export type Unit = 'bytes' | 'percent' | null | undefined
+export type Unit = 'bytes' | 'percent' | 'ms' | null | undefined
 
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
 
@@ -116,7 +116,7 @@ export function formatMetricValue(value: number | null | undefined, unit: Unit, 
     locale,
     small ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 2 },
   ).format(value)
-  return unit === 'percent' ? `${n}%` : n
+  return unit === 'percent' ? `${n}%` : unit === 'ms' ? `${n} ms` : n
 }
 
 /** Splits a qualified thing-model identifier (`module:id`, or `id` in the default module). */

@@ -28,6 +28,7 @@ import { TimeText } from '@/components/TimeText'
 import { DeviceSelect } from '@/features/devices/DeviceSelect'
 import { FleetPanel } from '@/features/fleet/FleetPanel'
 import { ProductSelect } from '@/features/products/ProductSelect'
+import { ReceivedConfigCard } from '@/features/remote-config/ReceivedConfigCard'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { SIMULATOR_LIMITS } from '@/lib/schemas'
@@ -247,6 +248,7 @@ function Workspace({ productKey, deviceName, picker }: DeviceRef & { picker: Rea
       {bar}
       <StateAlerts target={target} state={state} />
       {running && state.strategy ? <StrategyCard device={ref} strategy={state.strategy} writable={writable} /> : null}
+      {running && state.config ? <ReceivedConfigCard config={state.config} /> : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Card size="small" styles={{ body: { paddingTop: 4 } }}>

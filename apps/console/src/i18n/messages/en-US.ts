@@ -1,8 +1,14 @@
 import * as alarm from './features/alarm'
+import * as alerts from './features/alerts'
 import * as dashboard from './features/dashboard'
+import * as forward from './features/forward'
 import * as logstore from './features/logstore'
 import * as monitoring from './features/monitoring'
 import * as notify from './features/notify'
+import * as ota from './features/ota'
+import * as remoteConfig from './features/remoteconfig'
+import * as remoteLoginMessages from './features/remotelogin'
+import * as tunnel from './features/tunnel'
 
 /**
  * English (US) — the reference catalogue: its shape is the type every other catalogue must match.
@@ -79,6 +85,8 @@ export const enUS = {
     remoteConfig: 'Remote configuration',
     alerts: 'Alert center',
     tunnels: 'Secure tunnel',
+    remoteLogin: 'Remote login sessions',
+    forward: 'Data forwarding',
     settingsGroup: 'Settings',
     users: 'Users',
     apiKeys: 'API keys',
@@ -522,6 +530,11 @@ export const enUS = {
       ThingTopo: 'Topology',
       subscribe: 'Server-side subscription',
       OTA: 'OTA update',
+      RemoteConfig: 'Remote configuration',
+      DataStorage: 'Data storage',
+      DeviceLog: 'Device local log',
+      RuleEngine: 'Data forwarding',
+      DeviceSecureTunnel: 'Secure tunnel & remote login',
       Other: 'Other',
     },
     trace: {
@@ -794,10 +807,6 @@ export const enUS = {
       asyncSent:
         'Command sent. The device answers on the service’s reply topic: the reply appears in the real-time log and in the device’s service calls.',
       serviceCalls: 'Service calls of this device',
-    },
-    remoteLogin: {
-      title: 'Remote login is not available yet',
-      body: 'Logging in to a device’s shell from the browser comes with the secure tunnel feature in a later version. Property debugging and service invocation work now.',
     },
     log: {
       title: 'Real-time log',
@@ -1127,9 +1136,15 @@ export const enUS = {
   },
   monitoring: monitoring.enUS,
   alarm: alarm.enUS,
+  alerts: alerts.enUS,
   dashboard: dashboard.enUS,
   notify: notify.enUS,
   logstore: logstore.enUS,
+  ota: ota.enUS,
+  remoteConfig: remoteConfig.enUS,
+  tunnel: tunnel.enUS,
+  remoteLogin: remoteLoginMessages.enUS,
+  forward: forward.enUS,
 }
 
 export type Messages = typeof enUS

@@ -1,9 +1,15 @@
 import type { Messages } from './en-US'
 import * as alarm from './features/alarm'
+import * as alerts from './features/alerts'
 import * as dashboard from './features/dashboard'
+import * as forward from './features/forward'
 import * as logstore from './features/logstore'
 import * as monitoring from './features/monitoring'
 import * as notify from './features/notify'
+import * as ota from './features/ota'
+import * as remoteConfig from './features/remoteconfig'
+import * as remoteLoginMessages from './features/remotelogin'
+import * as tunnel from './features/tunnel'
 
 /** 日本語：用語は参照プラットフォームのコンソールに合わせる（製品、デバイス、TSL モデル、オンライン／オフライン／未アクティブ／無効）。 */
 export const jaJP: Messages = {
@@ -76,6 +82,8 @@ export const jaJP: Messages = {
     remoteConfig: 'リモート設定',
     alerts: 'アラートセンター',
     tunnels: 'セキュアトンネル',
+    remoteLogin: 'リモートログインセッション',
+    forward: 'データ転送',
     settingsGroup: '設定',
     users: 'ユーザー',
     apiKeys: 'API キー',
@@ -521,6 +529,11 @@ export const jaJP: Messages = {
       ThingTopo: 'トポロジー',
       subscribe: 'サーバー側サブスクリプション',
       OTA: 'OTA アップデート',
+      RemoteConfig: 'リモート設定',
+      DataStorage: 'データストレージ',
+      DeviceLog: 'デバイスローカルログ',
+      RuleEngine: 'データ転送',
+      DeviceSecureTunnel: 'セキュアトンネルとリモートログイン',
       Other: 'その他',
     },
     trace: {
@@ -793,10 +806,6 @@ export const jaJP: Messages = {
       asyncSent:
         'コマンドを送信しました。デバイスはサービスの reply トピックで応答し、その応答はリアルタイムログとデバイスのサービス呼び出し履歴に表示されます。',
       serviceCalls: 'このデバイスのサービス呼び出し',
-    },
-    remoteLogin: {
-      title: 'リモートログインはまだ利用できません',
-      body: 'ブラウザからデバイスのシェルにログインする機能は、今後のバージョンでセキュアトンネルとともに提供されます。プロパティのデバッグとサービスの呼び出しは利用できます。',
     },
     log: {
       title: 'リアルタイムログ',
@@ -1128,7 +1137,13 @@ export const jaJP: Messages = {
   },
   monitoring: monitoring.jaJP,
   alarm: alarm.jaJP,
+  alerts: alerts.jaJP,
   dashboard: dashboard.jaJP,
   notify: notify.jaJP,
   logstore: logstore.jaJP,
+  ota: ota.jaJP,
+  remoteConfig: remoteConfig.jaJP,
+  tunnel: tunnel.jaJP,
+  remoteLogin: remoteLoginMessages.jaJP,
+  forward: forward.jaJP,
 }

@@ -1,9 +1,15 @@
 import type { Messages } from './en-US'
 import * as alarm from './features/alarm'
+import * as alerts from './features/alerts'
 import * as dashboard from './features/dashboard'
+import * as forward from './features/forward'
 import * as logstore from './features/logstore'
 import * as monitoring from './features/monitoring'
 import * as notify from './features/notify'
+import * as ota from './features/ota'
+import * as remoteConfig from './features/remoteconfig'
+import * as remoteLoginMessages from './features/remotelogin'
+import * as tunnel from './features/tunnel'
 
 /** 简体中文：术语与参考平台控制台一致（产品、设备、物模型、在线/离线/未激活/已禁用）。 */
 export const zhCN: Messages = {
@@ -76,6 +82,8 @@ export const zhCN: Messages = {
     remoteConfig: '远程配置',
     alerts: '告警中心',
     tunnels: '安全隧道',
+    remoteLogin: '远程登录会话',
+    forward: '数据流转',
     settingsGroup: '系统设置',
     users: '用户',
     apiKeys: 'API 密钥',
@@ -517,6 +525,11 @@ export const zhCN: Messages = {
       ThingTopo: '拓扑关系',
       subscribe: '服务端订阅',
       OTA: 'OTA 升级',
+      RemoteConfig: '远程配置',
+      DataStorage: '数据存储',
+      DeviceLog: '设备本地日志',
+      RuleEngine: '数据流转',
+      DeviceSecureTunnel: '安全隧道与远程登录',
       Other: '其他',
     },
     trace: {
@@ -781,10 +794,6 @@ export const zhCN: Messages = {
       output: '输出参数',
       asyncSent: '指令已发送。设备在服务的 reply Topic 上响应：响应会显示在实时日志和设备的服务调用记录中。',
       serviceCalls: '该设备的服务调用记录',
-    },
-    remoteLogin: {
-      title: '远程登录暂未开放',
-      body: '在浏览器中登录设备终端的功能将随安全隧道在后续版本中提供。属性调试和服务调用现已可用。',
     },
     log: {
       title: '实时日志',
@@ -1110,7 +1119,13 @@ export const zhCN: Messages = {
   },
   monitoring: monitoring.zhCN,
   alarm: alarm.zhCN,
+  alerts: alerts.zhCN,
   dashboard: dashboard.zhCN,
   notify: notify.zhCN,
   logstore: logstore.zhCN,
+  ota: ota.zhCN,
+  remoteConfig: remoteConfig.zhCN,
+  tunnel: tunnel.zhCN,
+  remoteLogin: remoteLoginMessages.zhCN,
+  forward: forward.zhCN,
 }

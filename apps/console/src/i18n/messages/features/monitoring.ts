@@ -278,6 +278,70 @@ export const enUS = {
       name: 'Rule-engine forwarded messages',
       desc: 'Messages the rule engine forwarded to their destinations.',
     },
+    MessageCountForwardedThroughRuleEngine_REPUBLISH: {
+      name: 'Forwarded to republish',
+      desc: 'Rows the rule engine delivered to republish destinations.',
+    },
+    MessageSizeForwardedThroughRuleEngine_REPUBLISH: {
+      name: 'Bytes forwarded to republish',
+      desc: 'Size of the rows delivered to republish destinations.',
+    },
+    MessageCountForwardFailedThroughRuleEngine_REPUBLISH: {
+      name: 'Failed forwards to republish',
+      desc: 'Rows republish destinations refused or could not take.',
+    },
+    MessageLatencyForwardedThroughRuleEngine_REPUBLISH_max: {
+      name: 'Forwarding latency to republish (max)',
+      desc: 'The slowest delivery to republish destinations in each minute, from message to acknowledgement.',
+    },
+    MessageCountForwardedThroughRuleEngine_RDS: {
+      name: 'Forwarded to PostgreSQL',
+      desc: 'Rows the rule engine delivered to PostgreSQL destinations.',
+    },
+    MessageSizeForwardedThroughRuleEngine_RDS: {
+      name: 'Bytes forwarded to PostgreSQL',
+      desc: 'Size of the rows delivered to PostgreSQL destinations.',
+    },
+    MessageCountForwardFailedThroughRuleEngine_RDS: {
+      name: 'Failed forwards to PostgreSQL',
+      desc: 'Rows PostgreSQL destinations refused or could not take.',
+    },
+    MessageLatencyForwardedThroughRuleEngine_RDS_max: {
+      name: 'Forwarding latency to PostgreSQL (max)',
+      desc: 'The slowest delivery to PostgreSQL destinations in each minute, from message to acknowledgement.',
+    },
+    MessageCountForwardedThroughRuleEngine_MQ: {
+      name: 'Forwarded to queue',
+      desc: 'Rows the rule engine delivered to queue destinations.',
+    },
+    MessageSizeForwardedThroughRuleEngine_MQ: {
+      name: 'Bytes forwarded to queue',
+      desc: 'Size of the rows delivered to queue destinations.',
+    },
+    MessageCountForwardFailedThroughRuleEngine_MQ: {
+      name: 'Failed forwards to queue',
+      desc: 'Rows queue destinations refused or could not take.',
+    },
+    MessageLatencyForwardedThroughRuleEngine_MQ_max: {
+      name: 'Forwarding latency to queue (max)',
+      desc: 'The slowest delivery to queue destinations in each minute, from message to acknowledgement.',
+    },
+    MessageCountForwardedThroughRuleEngine_WEBHOOK: {
+      name: 'Forwarded to webhook',
+      desc: 'Rows the rule engine delivered to webhook destinations.',
+    },
+    MessageSizeForwardedThroughRuleEngine_WEBHOOK: {
+      name: 'Bytes forwarded to webhook',
+      desc: 'Size of the rows delivered to webhook destinations.',
+    },
+    MessageCountForwardFailedThroughRuleEngine_WEBHOOK: {
+      name: 'Failed forwards to webhook',
+      desc: 'Rows webhook destinations refused or could not take.',
+    },
+    MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max: {
+      name: 'Forwarding latency to webhook (max)',
+      desc: 'The slowest delivery to webhook destinations in each minute, from message to acknowledgement.',
+    },
     OtaUpgradeDeviceCount: { name: 'Devices upgrading today', desc: 'Devices that started an OTA upgrade.' },
     OtaUpgradeSuccessDeviceCount: {
       name: 'Devices upgraded today',
@@ -518,6 +582,70 @@ export const zhCN: Shape = {
     DailyErrorEventsTop: { name: '日上传错误事件数', desc: '当日上报次数最多的前5个故障事件。' },
     DailyEventErrorsTop: { name: '日发往平台的事件失败数', desc: '当日上报失败次数最多的前5个事件。' },
     MessageCountForwardedThroughRuleEngine: { name: '规则引擎流转消息次数', desc: '规则引擎流转到目的地的消息数。' },
+    MessageCountForwardedThroughRuleEngine_REPUBLISH: {
+      name: '流转到数据转发的消息数',
+      desc: '规则引擎成功流转到数据转发目的地的消息数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_REPUBLISH: {
+      name: '流转到数据转发的消息量',
+      desc: '成功流转到数据转发目的地的消息大小。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_REPUBLISH: {
+      name: '流转到数据转发失败次数',
+      desc: '数据转发目的地拒绝或无法接收的消息数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_REPUBLISH_max: {
+      name: '流转到数据转发的延迟（最大）',
+      desc: '每分钟内流转到数据转发目的地最慢的一次,从消息到确认。',
+    },
+    MessageCountForwardedThroughRuleEngine_RDS: {
+      name: '流转到PostgreSQL的消息数',
+      desc: '规则引擎成功流转到PostgreSQL目的地的消息数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_RDS: {
+      name: '流转到PostgreSQL的消息量',
+      desc: '成功流转到PostgreSQL目的地的消息大小。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_RDS: {
+      name: '流转到PostgreSQL失败次数',
+      desc: 'PostgreSQL目的地拒绝或无法接收的消息数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_RDS_max: {
+      name: '流转到PostgreSQL的延迟（最大）',
+      desc: '每分钟内流转到PostgreSQL目的地最慢的一次,从消息到确认。',
+    },
+    MessageCountForwardedThroughRuleEngine_MQ: {
+      name: '流转到消息队列的消息数',
+      desc: '规则引擎成功流转到消息队列目的地的消息数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_MQ: {
+      name: '流转到消息队列的消息量',
+      desc: '成功流转到消息队列目的地的消息大小。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_MQ: {
+      name: '流转到消息队列失败次数',
+      desc: '消息队列目的地拒绝或无法接收的消息数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_MQ_max: {
+      name: '流转到消息队列的延迟（最大）',
+      desc: '每分钟内流转到消息队列目的地最慢的一次,从消息到确认。',
+    },
+    MessageCountForwardedThroughRuleEngine_WEBHOOK: {
+      name: '流转到Webhook的消息数',
+      desc: '规则引擎成功流转到Webhook目的地的消息数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_WEBHOOK: {
+      name: '流转到Webhook的消息量',
+      desc: '成功流转到Webhook目的地的消息大小。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_WEBHOOK: {
+      name: '流转到Webhook失败次数',
+      desc: 'Webhook目的地拒绝或无法接收的消息数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max: {
+      name: '流转到Webhook的延迟（最大）',
+      desc: '每分钟内流转到Webhook目的地最慢的一次,从消息到确认。',
+    },
     OtaUpgradeDeviceCount: { name: '当日升级设备数', desc: '开始OTA升级的设备数。' },
     OtaUpgradeSuccessDeviceCount: { name: '当日升级成功设备数', desc: 'OTA升级成功的设备数。' },
     OtaUpgradeSuccessCount: { name: '当日升级成功次数', desc: '成功的OTA升级次数。' },
@@ -785,6 +913,70 @@ export const jaJP: Shape = {
     MessageCountForwardedThroughRuleEngine: {
       name: 'ルールエンジン転送メッセージ数',
       desc: 'ルールエンジンが転送先へ送ったメッセージ数。',
+    },
+    MessageCountForwardedThroughRuleEngine_REPUBLISH: {
+      name: '再パブリッシュへの転送数',
+      desc: 'ルールエンジンが再パブリッシュの転送先に届けたメッセージ数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_REPUBLISH: {
+      name: '再パブリッシュへの転送量',
+      desc: '再パブリッシュの転送先に届けたメッセージのサイズ。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_REPUBLISH: {
+      name: '再パブリッシュへの転送失敗数',
+      desc: '再パブリッシュの転送先が拒否した、または受け取れなかったメッセージ数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_REPUBLISH_max: {
+      name: '再パブリッシュへの転送遅延（最大）',
+      desc: '1 分ごとの、再パブリッシュの転送先への最も遅い配信（メッセージから確認まで）。',
+    },
+    MessageCountForwardedThroughRuleEngine_RDS: {
+      name: 'PostgreSQLへの転送数',
+      desc: 'ルールエンジンがPostgreSQLの転送先に届けたメッセージ数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_RDS: {
+      name: 'PostgreSQLへの転送量',
+      desc: 'PostgreSQLの転送先に届けたメッセージのサイズ。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_RDS: {
+      name: 'PostgreSQLへの転送失敗数',
+      desc: 'PostgreSQLの転送先が拒否した、または受け取れなかったメッセージ数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_RDS_max: {
+      name: 'PostgreSQLへの転送遅延（最大）',
+      desc: '1 分ごとの、PostgreSQLの転送先への最も遅い配信（メッセージから確認まで）。',
+    },
+    MessageCountForwardedThroughRuleEngine_MQ: {
+      name: 'キューへの転送数',
+      desc: 'ルールエンジンがキューの転送先に届けたメッセージ数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_MQ: {
+      name: 'キューへの転送量',
+      desc: 'キューの転送先に届けたメッセージのサイズ。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_MQ: {
+      name: 'キューへの転送失敗数',
+      desc: 'キューの転送先が拒否した、または受け取れなかったメッセージ数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_MQ_max: {
+      name: 'キューへの転送遅延（最大）',
+      desc: '1 分ごとの、キューの転送先への最も遅い配信（メッセージから確認まで）。',
+    },
+    MessageCountForwardedThroughRuleEngine_WEBHOOK: {
+      name: 'Webhookへの転送数',
+      desc: 'ルールエンジンがWebhookの転送先に届けたメッセージ数。',
+    },
+    MessageSizeForwardedThroughRuleEngine_WEBHOOK: {
+      name: 'Webhookへの転送量',
+      desc: 'Webhookの転送先に届けたメッセージのサイズ。',
+    },
+    MessageCountForwardFailedThroughRuleEngine_WEBHOOK: {
+      name: 'Webhookへの転送失敗数',
+      desc: 'Webhookの転送先が拒否した、または受け取れなかったメッセージ数。',
+    },
+    MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max: {
+      name: 'Webhookへの転送遅延（最大）',
+      desc: '1 分ごとの、Webhookの転送先への最も遅い配信（メッセージから確認まで）。',
     },
     OtaUpgradeDeviceCount: { name: '当日のアップグレードデバイス数', desc: 'OTAアップグレードを開始したデバイス数。' },
     OtaUpgradeSuccessDeviceCount: {
