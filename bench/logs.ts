@@ -25,6 +25,10 @@ const { values: argv } = parseArgs({
     'ingest-seconds': { type: 'string' },
     out: { type: 'string' },
     explain: { type: 'boolean' },
+    // ingest variants (defaults: the node's writer as it runs in the pipeline)
+    batch: { type: 'string' },
+    inflight: { type: 'string' },
+
   },
 })
 const cfg = {
@@ -134,7 +138,10 @@ try {
   console.log(`keyword + device + 24 h: p50 ${search.p50} ms, p95 ${search.p95} ms, max ${search.max} ms`)
 
   // ingest: as fast as the writer takes them, for ingestSeconds, with its backlog bounded
-  const writer = createRunLogWriter(db)
+  const writer = createRunLogWriter(db, {
+    ...(argv.batch ? { maxRows: Number(argv.batch) } : {}),
+    ...(argv.inflight ? { concurrency: Number(argv.inflight) } : {}),
+  })
   let written = 0
   const ingestEnd = Date.now() + cfg.ingestSeconds * 1000
   const start = performance.now()
