@@ -28,7 +28,6 @@ const { values: argv } = parseArgs({
     // ingest variants (defaults: the node's writer as it runs in the pipeline)
     batch: { type: 'string' },
     inflight: { type: 'string' },
-
   },
 })
 const cfg = {

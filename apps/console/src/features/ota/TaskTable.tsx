@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd'
 import Link from 'next/link'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { QueryError } from '@/components/QueryError'
 import { TimeText } from '@/components/TimeText'
 import { deviceHref } from '@/features/devices/links'
@@ -71,6 +71,13 @@ export function TaskTable({
     placeholderData: keepPreviousData,
     refetchInterval: live ? 3000 : false,
   })
+  // the batch's counts refresh on their own: when they move (the last device finished, so the batch stopped being
+  // live), the rows follow at once instead of keeping the states of the last refresh
+  const countsKey = JSON.stringify(counts ?? {})
+  const { refetch } = list
+  useEffect(() => {
+    void refetch()
+  }, [countsKey, refetch])
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.otaJob.pathKey() })
   const onError = (e: unknown) => message.error(errorMessage(e, t('common.networkError')))
   const cancel = useMutation(
