@@ -234,7 +234,22 @@ test('[Forwarding]: a rule made in the console forwards a device’s property po
     await screen.close()
   }
 
-  // the failed row is a dead letter; from there, its message trace
+  // the failed row becomes a dead letter once the webhook's retries are spent (how long depends on the machine's
+  // load): wait for it on the server, then the tab's first fetch shows it
+  await expect
+    .poll(
+      async () =>
+        (
+          await trpc<{ items: { ruleName: string | null }[] }>(
+            page.request,
+            'forward.deadLetters',
+            { page: 1, pageSize: 100 },
+            'query',
+          )
+        ).items.filter((d) => d.ruleName === rule).length,
+      { timeout: 60_000 },
+    )
+    .toBe(1)
   await page.getByRole('tab', { name: 'Dead letters' }).click()
   const dead = page.getByRole('tabpanel', { name: 'Dead letters' }).locator('.ant-table-tbody tr.ant-table-row')
   await expect(dead.filter({ hasText: rule })).toHaveCount(1)
