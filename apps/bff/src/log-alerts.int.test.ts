@@ -316,7 +316,8 @@ describe('OTLP export', () => {
     }
     const mine = () =>
       receiver.got
-        .filter((g) => g.path === '/v1/logs')
+        // what the collector accepted: a batch it refused (500) is sent again
+        .filter((g) => g.path === '/v1/logs' && g.status === 200)
         .flatMap((g) => {
           const body = g.body as {
             resourceLogs: { resource: unknown; scopeLogs: { logRecords: Rec[] }[] }[]
@@ -343,6 +344,8 @@ describe('OTLP export', () => {
     await eventually(async () => mine().length >= rows[0].n)
     await new Promise((r) => setTimeout(r, 300))
     expect(mine().length).toBe(rows[0].n)
+    // the first attempt was refused, and its records came again
+    expect(receiver.got.some((g) => g.path === '/v1/logs' && g.status === 500)).toBe(true)
     const req = receiver.got.find((g) => g.path === '/v1/logs')!
     expect(req.headers.authorization).toBe('Bearer otlp-token')
     expect(req.headers['x-scope']).toBe('iot')

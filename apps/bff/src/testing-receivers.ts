@@ -11,6 +11,8 @@ export interface Received {
   headers: http.IncomingHttpHeaders
   body: Record<string, unknown>
   at: number
+  /** what the receiver answered (500 while a failure was set for the path) */
+  status: number
 }
 
 /** A local HTTP server standing in for webhook receivers and DingTalk robots. */
@@ -23,14 +25,15 @@ export function startReceiver() {
     req.on('data', (c) => chunks.push(c))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x')
+      const left = failures.get(url.pathname) ?? 0
       got.push({
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
         body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
         at: Date.now(),
+        status: left > 0 ? 500 : 200,
       })
-      const left = failures.get(url.pathname) ?? 0
       if (left > 0) {
         failures.set(url.pathname, left - 1)
         res.writeHead(500).end('boom')
