@@ -12,11 +12,9 @@ import { hashPassword, verifyPassword } from '../auth/password'
 import type { Actor } from '../context'
 import { AppError, notFound } from '../errors'
 import type { DeviceHub } from '../hub/hub'
-import { newTraceId } from '../ids'
 import { type PageOf, skipTake } from '../paging'
-import { logContent } from '../runlog/writer'
 import { tunnelRelayOf } from '../tunnel/relay'
-import { closeTunnels, createTunnel, TUNNEL_BIZ_TYPE } from '../tunnel/service'
+import { closeTunnels, createTunnel, recordTunnel } from '../tunnel/service'
 import type { SshEndReason, TListSshSessionsInput, TRemoteLoginRef, TShareLoginInput } from './schema'
 
 /** The tunnel service type remote login asks the device's agent for (mapped to its sshd, 127.0.0.1:22 by default). */
@@ -70,6 +68,7 @@ export function configureRemoteLogin(p: Partial<RemoteLoginLimits>): RemoteLogin
 }
 export const remoteLoginLimits = (): RemoteLoginLimits => limits
 
+/** A remote-login run-log record (bizType DeviceSecureTunnel, as the tunnel's own records). */
 export function recordRemoteLogin(
   hub: DeviceHub,
   ref: { productKey: string; deviceName: string },
@@ -77,18 +76,7 @@ export function recordRemoteLogin(
   code: number,
   content: Record<string, unknown>,
 ): Promise<void> {
-  return hub
-    .record({
-      productKey: ref.productKey,
-      deviceName: ref.deviceName,
-      traceId: newTraceId(),
-      messageId: null,
-      bizType: TUNNEL_BIZ_TYPE,
-      operation,
-      code,
-      content: logContent(content),
-    })
-    .catch(() => undefined)
+  return recordTunnel(hub, ref, operation, code, content)
 }
 
 /** What the live-session registry (terminal.ts) tells the verbs here; set per hub by `RemoteLoginTerminal`. */

@@ -59,7 +59,8 @@ export const tunnelUrl = (side: TunnelSide, tunnelId: string) => `${wsBase}${TUN
 export function recordTunnel(
   hub: DeviceHub,
   ref: { productKey: string; deviceName: string },
-  operation: TunnelOperation,
+  /** a tunnel operation, or remote login's (same business type) */
+  operation: TunnelOperation | string,
   code: number,
   content: Record<string, unknown>,
 ): Promise<void> {
