@@ -4,6 +4,7 @@ import { Device } from '@iotops/device-sdk'
 import { expect, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose, pickInMultiSelect } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 // The alert center end to end: an alert rule and a scene rule on a property threshold made in the console, a real
@@ -67,12 +68,9 @@ test('[Alert center]: a scene rule on a property threshold made in the console r
   await ruleDialog.getByRole('button', { name: 'OK' }).click()
   await expect(ruleDialog.getByText('4–32 characters: letters, digits', { exact: false }).first()).toBeVisible()
   await ruleDialog.getByLabel('Alert rule name', { exact: true }).fill(rule)
-  await ruleDialog.getByLabel('Alert level', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: 'Level 2' }).click()
+  await choose(page, ruleDialog.getByLabel('Alert level', { exact: true }), 'Level 2')
   await ruleDialog.getByRole('checkbox', { name: 'Webhook' }).check()
-  await ruleDialog.getByLabel('Contact groups', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: group }).click()
-  await ruleDialog.getByLabel('Alert rule name', { exact: true }).click()
+  await pickInMultiSelect(page, ruleDialog, 'Contact groups', group)
   await ruleDialog.getByRole('button', { name: 'OK' }).click()
   await expect(ruleDialog).toBeHidden()
   const ruleRow = page.getByRole('row').filter({ hasText: rule })
@@ -86,14 +84,11 @@ test('[Alert center]: a scene rule on a property threshold made in the console r
   const scene = uniq('too hot')
   await sceneDialog.getByLabel('Name', { exact: true }).fill(scene)
   const trigger = sceneDialog.getByTestId('triggers-0')
-  await trigger.getByLabel('Product', { exact: true }).click()
-  await page.keyboard.type(productName)
-  await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
+  await choose(page, trigger.getByLabel('Product', { exact: true }), productName, productName)
   await trigger.getByLabel('Identifier', { exact: true }).fill('temperature')
   await trigger.getByLabel('Value', { exact: true }).fill('30')
   const action = sceneDialog.getByTestId('actions-0')
-  await action.getByLabel('Alert rule', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: rule }).click()
+  await choose(page, action.getByLabel('Alert rule', { exact: true }), rule)
   await sceneDialog.getByRole('button', { name: 'OK' }).click()
   await expect(sceneDialog).toBeHidden()
   const sceneRow = page.getByRole('row').filter({ hasText: scene })

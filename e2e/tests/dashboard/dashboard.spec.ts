@@ -2,6 +2,7 @@ import { Device } from '@iotops/device-sdk'
 import { expect, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 test('[Dashboard]: the ops dashboard counts the devices created, activated and online, and follows a device going offline', async ({
@@ -34,9 +35,7 @@ test('[Dashboard]: the ops dashboard counts the devices created, activated and o
     await expect(page.locator('canvas').first()).toBeVisible()
 
     // only this test's product
-    await page.getByRole('combobox').first().click()
-    await page.keyboard.type(productName)
-    await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
+    await choose(page, page.getByRole('combobox').first(), productName, productName)
 
     await expect(page.getByTestId('dashboard-value-created')).toHaveText('5')
     await expect(page.getByTestId('dashboard-value-activated')).toHaveText('3')

@@ -2,6 +2,7 @@ import { Device } from '@iotops/device-sdk'
 import { expect, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 test('[Debug]: pick a device, set a property it receives, see the records live, invoke a sync service, and follow the device going offline', async ({
@@ -45,12 +46,8 @@ test('[Debug]: pick a device, set a property it receives, see the records live, 
     // pick the product and the device
     await page.goto('/debug')
     await expect(page.getByRole('heading', { name: 'Online debugging' })).toBeVisible()
-    await page.getByLabel('Select device').click()
-    await page.keyboard.type(productName)
-    await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
-    await page.getByLabel('Device', { exact: true }).click()
-    await page.keyboard.type(deviceName)
-    await page.locator('.ant-select-item-option').filter({ hasText: deviceName }).click()
+    await choose(page, page.getByLabel('Select device'), productName, productName)
+    await choose(page, page.getByLabel('Device', { exact: true }), deviceName, deviceName)
     await expect(page).toHaveURL(new RegExp(`deviceName=${deviceName}`))
     await expect(page.getByText('Online', { exact: true }).first()).toBeVisible()
     await expect(page.getByRole('tab', { name: 'Property debugging', selected: true })).toBeVisible()

@@ -2,6 +2,7 @@ import { Device } from '@iotops/device-sdk'
 import { expect, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 test('[Devices]: create a product with a thing model and a device in the console; the device goes online with its values, then offline', async ({
@@ -39,10 +40,7 @@ test('[Devices]: create a product with a thing model and a device in the console
   await page.goto('/devices')
   await page.getByRole('button', { name: 'Add device' }).first().click()
   const add = page.getByRole('dialog', { name: 'Add device' })
-  await add.getByLabel('Product').click()
-  await page.keyboard.type(productName)
-  // antd renders the visible option list apart from its hidden a11y list
-  await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
+  await choose(page, add.getByLabel('Product'), productName, productName)
   await add.getByLabel('DeviceName').fill('e2e_device_01')
   await add.getByRole('button', { name: 'Create' }).click()
   const secret = (await page

@@ -6,6 +6,7 @@ import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose, pickInMultiSelect } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 // Log alerts and report subscriptions in the console, in real time: a log alert made from a saved query fires on
@@ -104,21 +105,14 @@ test('[Logs]: a log alert made from a saved query fires on real failures (mail, 
   await page.getByRole('button', { name: 'Create log alert' }).click()
   const dialog = page.getByRole('dialog', { name: 'Create log alert' })
   await dialog.getByLabel('Rule name', { exact: true }).fill(rule)
-  await dialog.getByLabel('Saved query', { exact: true }).click()
-  await page.keyboard.type(queryName)
-  await page.locator('.ant-select-item-option').filter({ hasText: queryName }).click()
+  await choose(page, dialog.getByLabel('Saved query', { exact: true }), queryName, queryName)
   await expect(dialog.getByTestId('log-rule-sql')).toContainText(`product_key = '${productKey}'`)
   await dialog.getByLabel('Threshold', { exact: true }).fill('1')
-  await dialog.getByLabel('Period', { exact: true }).click()
-  await page
-    .locator('.ant-select-item-option')
-    .filter({ hasText: /^1 min$/ })
-    .click()
+  await choose(page, dialog.getByLabel('Period', { exact: true }), /^1 min$/)
   // no group yet: refused in the form
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog.getByText('Choose at least one contact group.')).toBeVisible()
-  await dialog.getByLabel('Contact groups', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: group }).click()
+  await pickInMultiSelect(page, dialog, 'Contact groups', group)
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog).toBeHidden()
   const ruleRow = page.getByRole('row').filter({ hasText: rule })
@@ -149,10 +143,8 @@ test('[Logs]: a log alert made from a saved query fires on real failures (mail, 
   await subDialog.getByLabel('Name', { exact: true }).fill(sub)
   await subDialog.getByRole('checkbox', { name: 'Top 20 devices by messages up' }).check()
   await subDialog.getByRole('checkbox', { name: 'Thing-model check errors by code' }).check()
-  await subDialog.getByLabel('Each mail covers', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: 'Last hour' }).click()
-  await subDialog.getByLabel('Contact groups', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: group }).click()
+  await choose(page, subDialog.getByLabel('Each mail covers', { exact: true }), 'Last hour')
+  await pickInMultiSelect(page, subDialog, 'Contact groups', group)
   await subDialog.getByRole('button', { name: 'Create' }).click()
   await expect(subDialog).toBeHidden()
   const subRow = page.getByRole('row').filter({ hasText: sub })

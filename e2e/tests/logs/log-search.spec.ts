@@ -3,6 +3,7 @@ import { Device } from '@iotops/device-sdk'
 import { expect, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 test('[Logs]: the log service finds a refused property post by device, status and trace, explains its code, and filters device logs by level', async ({
@@ -83,8 +84,7 @@ test('[Logs]: the log service finds a refused property post by device, status an
   await page.goto(`/logs?tab=device&productKey=${productKey}&deviceName=${deviceName}`)
   await expect(page.getByRole('tab', { name: 'Device local logs', selected: true })).toBeVisible()
   await expect(rows).toHaveCount(2)
-  await page.getByLabel('Level').click()
-  await page.locator('.ant-select-item-option').filter({ hasText: 'ERROR' }).click()
+  await choose(page, page.getByLabel('Level'), 'ERROR')
   await expect(page).toHaveURL(/level=ERROR/)
   await expect(rows).toHaveCount(1)
   await expect(rows.first()).toContainText('e2e sensor read failed')

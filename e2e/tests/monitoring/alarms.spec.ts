@@ -5,6 +5,7 @@ import { expect, type Page, test } from '@playwright/test'
 import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 import { signIn, trpc, uniq } from '../../fixtures/api'
+import { choose, pickInMultiSelect } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 // Alarms end to end in real time: a rule made in the console, real devices over MQTT, the node's own alarm engine
@@ -78,21 +79,11 @@ async function contactGroupInUi(page: Page, name: string, email: string) {
   await page.getByRole('button', { name: 'Add contact group' }).click()
   const groupDialog = page.getByRole('dialog', { name: 'Add a contact group' })
   await groupDialog.getByLabel('Name', { exact: true }).fill(name)
-  await groupDialog.getByLabel('Members', { exact: true }).click()
-  await page
-    .locator('.ant-select-item-option')
-    .filter({ hasText: `${name}_ops` })
-    .click()
-  await groupDialog.getByLabel('Name', { exact: true }).click()
+  await pickInMultiSelect(page, groupDialog, 'Members', `${name}_ops`)
   await groupDialog.getByLabel('Webhook URL', { exact: true }).fill(`${receiverUrl}/hook/${name}`)
   await groupDialog.getByRole('button', { name: 'Create' }).click()
   await expect(groupDialog).toBeHidden()
   await expect(page.getByRole('row').filter({ hasText: name })).toContainText('Webhook')
-}
-
-async function pickGroup(page: Page, dialog: ReturnType<Page['getByRole']>, group: string) {
-  await dialog.getByLabel('Contact groups', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: group }).click()
 }
 
 /** Opens the alarm history and refreshes it until a row of `rule` with `status` shows. */
@@ -139,28 +130,23 @@ test('[Alarms]: a threshold rule made in the console alarms when 2 devices are o
   await page.goto('/monitoring?tab=alarms')
   await page.getByRole('button', { name: 'Create threshold rule' }).click()
   const dialog = page.getByRole('dialog', { name: 'Create threshold rule' })
-  await dialog.getByLabel('Metric', { exact: true }).click()
-  await page.keyboard.type('Online devices (MQTT)')
-  await page.locator('.ant-select-item-option').filter({ hasText: 'Online devices (MQTT)' }).first().click()
+  await choose(page, dialog.getByLabel('Metric', { exact: true }), 'Online devices (MQTT)', 'Online devices (MQTT)')
   await expect(dialog.getByText('Each product is evaluated on its own')).toBeVisible()
   await dialog.getByText('One product', { exact: true }).click()
-  await dialog.getByLabel('Product', { exact: true }).click()
-  await page.keyboard.type(productName)
-  await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
+  await choose(page, dialog.getByLabel('Product', { exact: true }), productName, productName)
   // a bad name is refused in the form before anything is sent
   await dialog.getByLabel('Rule name', { exact: true }).fill('two online!')
   await dialog.getByRole('button', { name: 'Next' }).click()
   await expect(dialog.getByText('Use 1–64 letters, digits, _ or -.')).toBeVisible()
   await dialog.getByLabel('Rule name', { exact: true }).fill(rule)
   await dialog.getByLabel('Threshold', { exact: true }).fill('2')
-  await dialog.getByLabel('Consecutive periods').click()
-  await page.locator('.ant-select-item-option').filter({ hasText: /^1$/ }).click()
+  await choose(page, dialog.getByLabel('Consecutive periods'), /^1$/)
   await expect(dialog.getByText('count >= 2 for 1 period of 1 min')).toBeVisible()
   await dialog.getByRole('button', { name: 'Next' }).click()
   // the second step: no group chosen yet is refused
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog.getByText('Choose at least one contact group.')).toBeVisible()
-  await pickGroup(page, dialog, group)
+  await pickInMultiSelect(page, dialog, 'Contact groups', group)
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog).toBeHidden()
   const ruleRow = page.getByRole('row').filter({ hasText: rule })
@@ -250,7 +236,7 @@ test('[Alarms]: an event rule made in the console turns a connect storm into a D
   const dialog = page.getByRole('dialog', { name: 'Create event rule' })
   await dialog.getByLabel('Rule name', { exact: true }).fill(rule)
   await dialog.getByRole('checkbox', { name: /Device_Connect_QPM_Limit/ }).check()
-  await pickGroup(page, dialog, group)
+  await pickInMultiSelect(page, dialog, 'Contact groups', group)
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog).toBeHidden()
   const ruleRow = page.getByRole('row').filter({ hasText: rule })

@@ -2,6 +2,7 @@ import { Device } from '@iotops/device-sdk'
 import { expect, type Page, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose } from '../../fixtures/ui'
 import { E2E_MQTT_PORT } from '../../playwright.config'
 
 const card = (page: Page, name: string) => page.getByRole('region', { name, exact: true })
@@ -62,14 +63,12 @@ test('[Monitoring]: the board starts with the default cards, takes a basic and a
     await page.getByRole('button', { name: 'Add thing-model metric' }).click()
     const addProperty = page.getByRole('dialog', { name: 'Add thing-model metric' })
     await addProperty.getByLabel('Metric name', { exact: true }).fill(metricName)
-    await addProperty.getByLabel('Product', { exact: true }).click()
-    await page.keyboard.type(productName)
-    await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
+    await choose(page, addProperty.getByLabel('Product', { exact: true }), productName, productName)
     await addProperty.getByLabel('Property', { exact: true }).click()
     // only numeric properties are offered: temperature and humidity, not the bool power switch
     await expect(page.locator('.ant-select-item-option').filter({ hasText: 'Humidity (humidity)' })).toBeVisible()
     await expect(page.locator('.ant-select-item-option').filter({ hasText: '(power)' })).toHaveCount(0)
-    await page.locator('.ant-select-item-option').filter({ hasText: 'Temperature (temperature)' }).click()
+    await choose(page, addProperty.getByLabel('Property', { exact: true }), 'Temperature (temperature)')
     await addProperty.getByRole('checkbox', { name: 'Maximum' }).check()
     await addProperty.getByRole('button', { name: 'OK' }).click()
     await expect(addProperty).toBeHidden()

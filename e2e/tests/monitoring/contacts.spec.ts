@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { signIn, uniq } from '../../fixtures/api'
+import { pickInMultiSelect } from '../../fixtures/ui'
 
 test('[Notify]: create a contact and a contact group in the console, send a test, and read it in the inbox bell', async ({
   page,
@@ -29,9 +30,7 @@ test('[Notify]: create a contact and a contact group in the console, send a test
   await page.getByRole('button', { name: 'Add contact group' }).click()
   const groupDialog = page.getByRole('dialog', { name: 'Add a contact group' })
   await groupDialog.getByLabel('Name', { exact: true }).fill(group)
-  await groupDialog.getByLabel('Members', { exact: true }).click()
-  await page.locator('.ant-select-item-option').filter({ hasText: contact }).click()
-  await groupDialog.getByLabel('Name', { exact: true }).click()
+  await pickInMultiSelect(page, groupDialog, 'Members', contact)
   await groupDialog.getByLabel('DingTalk robot URL', { exact: true }).fill('ftp://robot')
   await groupDialog.getByRole('button', { name: 'Create' }).click()
   await expect(groupDialog.getByText('Enter an http:// or https:// URL.')).toBeVisible()

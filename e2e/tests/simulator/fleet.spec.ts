@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { signIn, trpc, uniq } from '../../fixtures/api'
 import { SENSOR_TSL } from '../../fixtures/tsl'
+import { choose } from '../../fixtures/ui'
 
 test('[Simulator]: save a fleet scenario, run it, watch the live counters, and stop it: its devices go online and offline', async ({
   page,
@@ -12,9 +13,7 @@ test('[Simulator]: save a fleet scenario, run it, watch the live counters, and s
 
   await page.goto('/simulator?mode=fleet')
   await expect(page.getByRole('tab', { name: 'Fleet simulation', selected: true })).toBeVisible()
-  await page.getByRole('combobox').first().click()
-  await page.keyboard.type(productName)
-  await page.locator('.ant-select-item-option').filter({ hasText: productName }).click()
+  await choose(page, page.getByRole('combobox').first(), productName, productName)
 
   // a new scenario: 3 devices, one message a second; temperature starts from its range, whole numbers
   await page.getByRole('button', { name: 'New scenario' }).click()

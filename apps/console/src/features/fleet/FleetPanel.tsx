@@ -102,7 +102,7 @@ export function FleetPanel() {
             notFoundContent={t('fleet.noScenarios')}
             style={{ width: 240 }}
           />
-          <Button icon={<PlusOutlined />} disabled={!productKey || !!passthrough} onClick={() => setEditor('new')}>
+          <Button icon={<PlusOutlined />} disabled={!product.data || !!passthrough} onClick={() => setEditor('new')}>
             {t('fleet.newScenario')}
           </Button>
           <Button icon={<EditOutlined />} disabled={!chosen} onClick={() => setEditor('edit')}>
