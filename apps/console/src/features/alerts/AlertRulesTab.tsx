@@ -1,23 +1,9 @@
 'use client'
 
-import { PlusOutlined } from '@ant-design/icons'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import {
-  App,
-  Badge,
-  Button,
-  Empty,
-  Flex,
-  Input,
-  Popconfirm,
-  Space,
-  Table,
-  type TableColumnsType,
-  Tag,
-  Typography,
-} from 'antd'
+import { App, Badge, Button, Flex, Popconfirm, Space, type TableColumnsType, Tag, Typography } from 'antd'
 import { useState } from 'react'
-import { QueryError } from '@/components/QueryError'
+import { ListTable } from '@/components/ListTable'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
@@ -145,34 +131,15 @@ export function AlertRulesTab() {
   ]
 
   return (
-    <Flex vertical gap={12}>
-      <Flex justify="space-between" gap={8} wrap>
-        <Input.Search
-          aria-label={t('alerts.rules.search')}
-          placeholder={t('alerts.rules.search')}
-          allowClear
-          style={{ width: 240 }}
-          onSearch={(v) => {
-            setName(v.trim())
-            paging.reset()
-          }}
-        />
-        {writable ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('alerts.rules.add')}
-          </Button>
-        ) : null}
-      </Flex>
-      {list.isError ? <QueryError error={list.error} onRetry={() => list.refetch()} /> : null}
-      <Table<AlertRuleRow>
-        rowKey="id"
-        size="middle"
+    <>
+      <ListTable<AlertRuleRow>
+        query={list}
+        paging={paging}
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching && !list.data}
-        pagination={paging.pagination(list.data?.total)}
-        locale={{ emptyText: <Empty description={t('alerts.rules.empty')} /> }}
-        scroll={{ x: 'max-content' }}
+        rowKey="id"
+        emptyText={t('alerts.rules.empty')}
+        search={{ label: t('alerts.rules.search'), onSearch: setName }}
+        add={writable ? { label: t('alerts.rules.add'), onClick: () => setEditing('new') } : undefined}
       />
       <AlertRuleModal rule={editing} onClose={() => setEditing(null)} />
       <SceneRuleModal
@@ -180,6 +147,6 @@ export function AlertRulesTab() {
         preset={sceneFor ? { alertRuleId: sceneFor.id } : undefined}
         onClose={() => setSceneFor(null)}
       />
-    </Flex>
+    </>
   )
 }

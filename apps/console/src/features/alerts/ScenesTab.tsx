@@ -1,6 +1,5 @@
 'use client'
 
-import { PlusOutlined } from '@ant-design/icons'
 import { keepPreviousData, skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import {
   App,
@@ -9,7 +8,6 @@ import {
   Drawer,
   Empty,
   Flex,
-  Input,
   Popconfirm,
   Space,
   Switch,
@@ -19,6 +17,7 @@ import {
   Typography,
 } from 'antd'
 import { useState } from 'react'
+import { ListTable } from '@/components/ListTable'
 import { QueryError } from '@/components/QueryError'
 import { TimeText } from '@/components/TimeText'
 import { useT } from '@/i18n/I18nProvider'
@@ -257,37 +256,18 @@ export function ScenesTab() {
     },
   ]
   return (
-    <Flex vertical gap={12}>
-      <Flex justify="space-between" gap={8} wrap>
-        <Input.Search
-          aria-label={t('alerts.scenes.search')}
-          placeholder={t('alerts.scenes.search')}
-          allowClear
-          style={{ width: 240 }}
-          onSearch={(v) => {
-            setName(v.trim())
-            paging.reset()
-          }}
-        />
-        {writable ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('alerts.scenes.add')}
-          </Button>
-        ) : null}
-      </Flex>
-      {list.isError ? <QueryError error={list.error} onRetry={() => list.refetch()} /> : null}
-      <Table<SceneRow>
-        rowKey="id"
-        size="middle"
+    <>
+      <ListTable<SceneRow>
+        query={list}
+        paging={paging}
         columns={columns}
-        dataSource={list.data?.items}
-        loading={list.isFetching && !list.data}
-        pagination={paging.pagination(list.data?.total)}
-        locale={{ emptyText: <Empty description={t('alerts.scenes.empty')} /> }}
-        scroll={{ x: 'max-content' }}
+        rowKey="id"
+        emptyText={t('alerts.scenes.empty')}
+        search={{ label: t('alerts.scenes.search'), onSearch: setName }}
+        add={writable ? { label: t('alerts.scenes.add'), onClick: () => setEditing('new') } : undefined}
       />
       <SceneRuleModal scene={editing} onClose={() => setEditing(null)} />
       <RunsDrawer scene={runsOf} onClose={() => setRunsOf(null)} />
-    </Flex>
+    </>
   )
 }

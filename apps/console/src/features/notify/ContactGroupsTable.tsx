@@ -1,10 +1,9 @@
 'use client'
 
-import { PlusOutlined } from '@ant-design/icons'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { App, Button, Empty, Flex, Input, Popconfirm, Space, Table, type TableColumnsType, Tag, Typography } from 'antd'
+import { App, Flex, Popconfirm, Space, type TableColumnsType, Tag, Typography } from 'antd'
 import { useState } from 'react'
-import { QueryError } from '@/components/QueryError'
+import { ListTable } from '@/components/ListTable'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
@@ -118,34 +117,15 @@ export function ContactGroupsTable() {
 
   return (
     <>
-      <Flex justify="space-between" gap={8} style={{ marginBottom: 12 }} wrap>
-        <Input.Search
-          allowClear
-          placeholder={t('notify.search')}
-          style={{ width: 260 }}
-          onSearch={(v) => {
-            setKeyword(v.trim())
-            paging.reset()
-          }}
-        />
-        {writable ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('notify.group.add')}
-          </Button>
-        ) : null}
-      </Flex>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<ContactGroupRow>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.data?.items}
-          loading={list.isPending}
-          pagination={paging.pagination(list.data?.total)}
-          locale={{ emptyText: <Empty description={keyword ? t('common.noMatch') : t('notify.group.empty')} /> }}
-        />
-      )}
+      <ListTable<ContactGroupRow>
+        query={list}
+        paging={paging}
+        columns={columns}
+        rowKey="id"
+        emptyText={keyword ? t('common.noMatch') : t('notify.group.empty')}
+        search={{ label: t('notify.search'), onSearch: setKeyword }}
+        add={writable ? { label: t('notify.group.add'), onClick: () => setEditing('new') } : undefined}
+      />
       <ContactGroupModal group={editing} onClose={() => setEditing(null)} />
       <TestDeliveryModal test={test} onClose={() => setTest(null)} />
     </>

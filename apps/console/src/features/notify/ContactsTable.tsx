@@ -1,10 +1,9 @@
 'use client'
 
-import { PlusOutlined } from '@ant-design/icons'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { App, Button, Empty, Flex, Input, Popconfirm, Space, Table, type TableColumnsType, Typography } from 'antd'
+import { App, Popconfirm, Space, type TableColumnsType, Typography } from 'antd'
 import { useState } from 'react'
-import { QueryError } from '@/components/QueryError'
+import { ListTable } from '@/components/ListTable'
 import { TimeText } from '@/components/TimeText'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
@@ -76,34 +75,15 @@ export function ContactsTable() {
 
   return (
     <>
-      <Flex justify="space-between" gap={8} style={{ marginBottom: 12 }} wrap>
-        <Input.Search
-          allowClear
-          placeholder={t('notify.search')}
-          style={{ width: 260 }}
-          onSearch={(v) => {
-            setKeyword(v.trim())
-            paging.reset()
-          }}
-        />
-        {writable ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('notify.contact.add')}
-          </Button>
-        ) : null}
-      </Flex>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<ContactRow>
-          rowKey="id"
-          columns={columns}
-          dataSource={list.data?.items}
-          loading={list.isPending}
-          pagination={paging.pagination(list.data?.total)}
-          locale={{ emptyText: <Empty description={keyword ? t('common.noMatch') : t('notify.contact.empty')} /> }}
-        />
-      )}
+      <ListTable<ContactRow>
+        query={list}
+        paging={paging}
+        columns={columns}
+        rowKey="id"
+        emptyText={keyword ? t('common.noMatch') : t('notify.contact.empty')}
+        search={{ label: t('notify.search'), onSearch: setKeyword }}
+        add={writable ? { label: t('notify.contact.add'), onClick: () => setEditing('new') } : undefined}
+      />
       <ContactModal contact={editing} onClose={() => setEditing(null)} />
     </>
   )
