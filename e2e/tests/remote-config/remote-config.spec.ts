@@ -45,7 +45,7 @@ test('[Remote config]: save with the size counter and versions, restore, push to
   // the editor checks JSON as you type and counts UTF-8 bytes against 64 KB
   const editor = cfg.getByLabel('Configuration (JSON)')
   await editor.fill('{"mode": ')
-  await expect(cfg.getByTestId('config-json-status')).toContainText('Invalid JSON')
+  await expect(cfg.getByTestId('config-json-status')).toContainText('Invalid JSON at line 1, column 10.')
   await expect(cfg.getByRole('button', { name: 'Save' })).toBeDisabled()
   const v1 = '{\n  "mode": "eco",\n  "label": "温度"\n}'
   await editor.fill(v1)

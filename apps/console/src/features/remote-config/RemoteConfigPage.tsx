@@ -42,6 +42,7 @@ import { formatTime } from '@/lib/format'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
 import { type DiffLine, formatSize, lineDiff } from './diff'
+import { type JsonErrorAt, jsonErrorAt } from './json-error'
 
 type TargetState = RouterOutputs['remoteConfig']['target']
 type Version = TargetState['versions'][number]
@@ -288,15 +289,10 @@ function TargetFields() {
   )
 }
 
-/** Where the JSON parser stopped, as its own message says it (the browser words it). */
-function jsonProblem(text: string): string | null {
+/** Where the JSON stops being valid (null: valid; '': nothing written yet). */
+function jsonProblem(text: string): JsonErrorAt | '' | null {
   if (!text.trim()) return ''
-  try {
-    JSON.parse(text)
-    return null
-  } catch (e) {
-    return (e as Error).message
-  }
+  return jsonErrorAt(text)
 }
 
 function TargetEditor({
@@ -392,7 +388,9 @@ function TargetEditor({
     ) : problem === '' ? (
       <Typography.Text type="secondary">{t('remoteConfig.editor.empty')}</Typography.Text>
     ) : (
-      <Typography.Text type="danger">{t('remoteConfig.editor.invalid', { message: problem })}</Typography.Text>
+      <Typography.Text type="danger">
+        {t('remoteConfig.editor.invalid', { line: problem.line, column: problem.column })}
+      </Typography.Text>
     )
 
   const d = state.data
