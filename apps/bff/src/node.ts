@@ -28,6 +28,7 @@ import {
   remoteLogin,
   reportSubscriptions,
   SimulatorManager,
+  subscription,
   TunnelRelay,
   tunnels,
 } from '@iotops/services'
@@ -36,6 +37,7 @@ import pino, { type Logger } from 'pino'
 import { createWebSocketStream, WebSocketServer } from 'ws'
 import type { Config } from './env'
 import { linkBase, otaRoutes } from './ota-http'
+import { subscriptionRoutes } from './subscription-http'
 
 export interface RunningNode {
   config: Config
@@ -51,6 +53,8 @@ export interface RunningNode {
   sceneEngine: alerts.SceneEngine
   /** data forwarding: rules' SQL over accepted messages, rows to republish / webhook / PostgreSQL / Redis stream */
   forwardEngine: forward.ForwardEngine
+  /** server-side subscription: accepted messages queued per consumer group, consumed over HTTP with acks */
+  subscriptionEngine: subscription.SubscriptionEngine
   /** mails report subscriptions when they are due */
   reports: reportSubscriptions.ReportScheduler
   /** the OTLP/HTTP run-log exporter, when OTLP_LOGS_URL is set */
@@ -181,6 +185,10 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
     const forwardEngine = new forward.ForwardEngine({ db, hub, log: log.child({ mod: 'forward' }) })
     await forwardEngine.start()
     stops.push(() => forwardEngine.stop())
+    // server-side subscription: matched messages batched into subscription_message (never in the pipeline's way)
+    const subscriptionEngine = new subscription.SubscriptionEngine({ db, hub, log: log.child({ mod: 'subscription' }) })
+    await subscriptionEngine.start()
+    stops.push(() => subscriptionEngine.stop())
 
     // OTA batches: scheduled starts/ends, pushes within each batch's rate, timeouts, retries, waves, aborts
     const otaEngine = new OtaEngine({ db, hub, log: log.child({ mod: 'ota' }) })
@@ -321,6 +329,7 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       }
       if (url.pathname.startsWith('/config/files/')) return remoteConfig.serveConfigFile(db, hub, req, res)
       if (await otaRoutes(otaDeps, req, res, url)) return
+      if (await subscriptionRoutes(subscriptionDeps, req, res, url)) return
       if (url.pathname.startsWith('/api/')) return send(res, 404, { error: `no API at ${url.pathname}` })
       if (nextHandler) return nextHandler(req, res)
       return send(res, 404, { error: 'the console is not served by this node (CONSOLE=off)' })
@@ -344,6 +353,7 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       readJson: (req: http.IncomingMessage) => readJson(req),
       ip: (req: http.IncomingMessage) => clean(req.socket.remoteAddress) ?? undefined,
     }
+    const subscriptionDeps = { db, engine: subscriptionEngine, send, readJson: otaDeps.readJson, ip: otaDeps.ip }
     async function createContext(req: http.IncomingMessage, res: http.ServerResponse): Promise<Context> {
       const token = readCookie(req.headers.cookie, SESSION_COOKIE)
       const user = await auth.sessionUser(db, token)
@@ -395,6 +405,8 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
           server.close(() => resolve())
         }),
     )
+    // consumer streams end with a 9602 close line before the HTTP server drops its connections
+    stops.push(async () => subscriptionEngine.closeConsumers('the server is shutting down; reconnect later'))
     // tunnel sessions are released (code 4) and their sockets closed first: the HTTP server waits for upgraded sockets
     stops.push(() => tunnelRelay.close())
     // SSH sessions end (recordings flushed) before the tunnels they run over
@@ -432,6 +444,7 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       alarmEngine,
       sceneEngine,
       forwardEngine,
+      subscriptionEngine,
       reports,
       otlpExporter,
       log,

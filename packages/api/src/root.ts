@@ -19,6 +19,7 @@ import { remoteLoginRouter } from './router/remote-login'
 import { reportSubscriptionRouter } from './router/report'
 import { sceneRouter } from './router/scene'
 import { simulatorRouter } from './router/simulator'
+import { subscriptionRouter } from './router/subscription'
 import { tunnelRouter } from './router/tunnel'
 import { apiKeyRouter, userRouter } from './router/user'
 import { createCallerFactory, createTRPCRouter } from './trpc'
@@ -51,6 +52,7 @@ export const appRouter = createTRPCRouter({
   remoteConfig: remoteConfigRouter,
   otaJob: otaJobRouter,
   forward: forwardRouter,
+  subscription: subscriptionRouter,
 })
 
 export type AppRouter = typeof appRouter

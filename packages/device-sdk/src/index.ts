@@ -20,4 +20,11 @@ export {
   parseUpgrade,
   verifyFile,
 } from './ota'
+export {
+  SubscriptionConsumer,
+  type SubscriptionConsumerOptions,
+  SubscriptionError,
+  type SubscriptionLine,
+  type SubscriptionMessage,
+} from './subscription'
 export * from './tunnel'

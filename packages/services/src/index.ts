@@ -56,6 +56,7 @@ export {
   type SimulatorStreamEvent,
 } from './simulator/manager'
 export type { SimulatorView, StopReason, StrategyView } from './simulator/session'
+export * as subscription from './subscription'
 export {
   TunnelCloseCode,
   TunnelRelay,

@@ -55,6 +55,9 @@ export const Metric = {
   ForwardedBytesWebhook: 'MessageSizeForwardedThroughRuleEngine_WEBHOOK',
   ForwardFailedWebhook: 'MessageCountForwardFailedThroughRuleEngine_WEBHOOK',
   ForwardLatencyMaxWebhook: 'MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max',
+  // server-side subscription: per consumer group (product_key = the group id) and the instance total ('')
+  AmqpAccumulate: 'AMQP_Msg_Accumulate',
+  AmqpConsumeRate: 'AMQP_Msg_Consume_rate',
   // OTA: counted as upgrades land
   OtaDevices: 'OtaUpgradeDeviceCount',
   OtaSuccessDevices: 'OtaUpgradeSuccessDeviceCount',
@@ -232,6 +235,9 @@ export const METRICS: readonly MetricDef[] = [
   area(Metric.ForwardedBytesWebhook, 'rule', { unit: 'bytes' }),
   area(Metric.ForwardFailedWebhook, 'rule'),
   area(Metric.ForwardLatencyMaxWebhook, 'rule', { kind: 'gauge', unit: 'ms' }),
+  // consumer-group backlog (messages) and consume rate (messages/s): the instance total, sampled every 10 s
+  area(Metric.AmqpAccumulate, 'rule', { kind: 'gauge', instance: true }),
+  area(Metric.AmqpConsumeRate, 'rule', { kind: 'gauge', instance: true }),
   area(Metric.OtaDevices, 'ota'),
   area(Metric.OtaSuccessDevices, 'ota'),
   area(Metric.OtaSuccess, 'ota'),

@@ -4,6 +4,7 @@ import { PlusOutlined } from '@ant-design/icons'
 import { Button, Card, Tabs } from 'antd'
 import { useState } from 'react'
 import { PageHeader } from '@/components/PageHeader'
+import { SubscriptionTab } from '@/features/subscription/SubscriptionTab'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { DeadLetters } from './DeadLetters'
@@ -36,6 +37,7 @@ export function ForwardPage() {
           items={[
             { key: 'rules', label: t('forward.tabs.rules'), children: <RulesTable /> },
             { key: 'dead', label: t('forward.tabs.deadLetters'), children: <DeadLetters /> },
+            { key: 'subscription', label: t('subscription.tab'), children: <SubscriptionTab /> },
           ]}
         />
       </Card>

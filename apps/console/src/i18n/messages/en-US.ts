@@ -8,6 +8,7 @@ import * as notify from './features/notify'
 import * as ota from './features/ota'
 import * as remoteConfig from './features/remoteconfig'
 import * as remoteLoginMessages from './features/remotelogin'
+import * as subscription from './features/subscription'
 import * as tunnel from './features/tunnel'
 
 /**
@@ -1145,6 +1146,7 @@ export const enUS = {
   tunnel: tunnel.enUS,
   remoteLogin: remoteLoginMessages.enUS,
   forward: forward.enUS,
+  subscription: subscription.enUS,
 }
 
 export type Messages = typeof enUS

@@ -9,6 +9,7 @@ import * as notify from './features/notify'
 import * as ota from './features/ota'
 import * as remoteConfig from './features/remoteconfig'
 import * as remoteLoginMessages from './features/remotelogin'
+import * as subscription from './features/subscription'
 import * as tunnel from './features/tunnel'
 
 /** 日本語：用語は参照プラットフォームのコンソールに合わせる（製品、デバイス、TSL モデル、オンライン／オフライン／未アクティブ／無効）。 */
@@ -1146,4 +1147,5 @@ export const jaJP: Messages = {
   tunnel: tunnel.jaJP,
   remoteLogin: remoteLoginMessages.jaJP,
   forward: forward.jaJP,
+  subscription: subscription.jaJP,
 }

@@ -9,6 +9,7 @@ import * as notify from './features/notify'
 import * as ota from './features/ota'
 import * as remoteConfig from './features/remoteconfig'
 import * as remoteLoginMessages from './features/remotelogin'
+import * as subscription from './features/subscription'
 import * as tunnel from './features/tunnel'
 
 /** 简体中文：术语与参考平台控制台一致（产品、设备、物模型、在线/离线/未激活/已禁用）。 */
@@ -1128,4 +1129,5 @@ export const zhCN: Messages = {
   tunnel: tunnel.zhCN,
   remoteLogin: remoteLoginMessages.zhCN,
   forward: forward.zhCN,
+  subscription: subscription.zhCN,
 }

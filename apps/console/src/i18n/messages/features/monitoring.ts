@@ -342,6 +342,14 @@ export const enUS = {
       name: 'Forwarding latency to webhook (max)',
       desc: 'The slowest delivery to webhook destinations in each minute, from message to acknowledgement.',
     },
+    AMQP_Msg_Accumulate: {
+      name: 'Consumer group backlog',
+      desc: 'Messages waiting in all consumer groups of the server-side subscription (not yet acknowledged).',
+    },
+    AMQP_Msg_Consume_rate: {
+      name: 'Consumer group consume rate',
+      desc: 'Messages acknowledged per second by the consumers of all consumer groups, over the last minute.',
+    },
     OtaUpgradeDeviceCount: { name: 'Devices upgrading today', desc: 'Devices that started an OTA upgrade.' },
     OtaUpgradeSuccessDeviceCount: {
       name: 'Devices upgraded today',
@@ -646,6 +654,8 @@ export const zhCN: Shape = {
       name: '流转到Webhook的延迟（最大）',
       desc: '每分钟内流转到Webhook目的地最慢的一次,从消息到确认。',
     },
+    AMQP_Msg_Accumulate: { name: '消费组消息堆积数', desc: '服务端订阅所有消费组中等待确认的消息数。' },
+    AMQP_Msg_Consume_rate: { name: '消费组消息消费速率', desc: '最近一分钟内所有消费组每秒确认的消息数。' },
     OtaUpgradeDeviceCount: { name: '当日升级设备数', desc: '开始OTA升级的设备数。' },
     OtaUpgradeSuccessDeviceCount: { name: '当日升级成功设备数', desc: 'OTA升级成功的设备数。' },
     OtaUpgradeSuccessCount: { name: '当日升级成功次数', desc: '成功的OTA升级次数。' },
@@ -977,6 +987,14 @@ export const jaJP: Shape = {
     MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max: {
       name: 'Webhookへの転送遅延（最大）',
       desc: '1 分ごとの、Webhookの転送先への最も遅い配信（メッセージから確認まで）。',
+    },
+    AMQP_Msg_Accumulate: {
+      name: 'コンシューマーグループの滞留数',
+      desc: 'サーバーサイドサブスクリプションの全コンシューマーグループで確認応答を待つメッセージ数。',
+    },
+    AMQP_Msg_Consume_rate: {
+      name: 'コンシューマーグループの消費レート',
+      desc: '直近 1 分間に全コンシューマーグループのコンシューマーが毎秒確認応答したメッセージ数。',
     },
     OtaUpgradeDeviceCount: { name: '当日のアップグレードデバイス数', desc: 'OTAアップグレードを開始したデバイス数。' },
     OtaUpgradeSuccessDeviceCount: {

@@ -1,0 +1,594 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { Codes } from '@iotops/alink'
+import { BatchWriter, type Db } from '@iotops/db'
+import type { Logger } from 'pino'
+import type { DeviceHub, StatusChange } from '../hub/hub'
+import { lifecycleBody } from '../hub/lifecycle'
+import { newTraceId } from '../ids'
+import { Metric } from '../metrics/codes'
+import { BizType } from '../runlog/biz'
+import { createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
+import { messageTypeOf, SUBSCRIPTION_LIMITS, type SubscriptionLine, type SubscriptionMessageType } from './schema'
+
+/**
+ * Run-log business type of deliveries: the reference logs server-side subscription under the rule engine
+ * (7.2 规则引擎(含服务端订阅、云产品流转)); the operation names the module and the group.
+ */
+export const SUBSCRIPTION_BIZ = BizType.RuleEngine
+export const subscriptionOperation = (groupId: string) => `ServerSubscription/${groupId}`
+
+/** In-process signal: subscriptions or groups changed (this node reloads at once; others poll). */
+export const subscriptionChanges = new EventEmitter()
+let liveEngine: SubscriptionEngine | null = null
+/** The engine of this process, if started (the console's online-consumer counts and rates come from it). */
+export const subscriptionEngine = () => liveEngine
+
+/** A row waiting in `subscription_message`, as the engine inserts it. */
+export interface QueuedMessage {
+  ts: Date
+  groupId: string
+  productKey: string
+  deviceName: string
+  messageType: SubscriptionMessageType
+  topic: string
+  payload: string
+  traceId: string
+  messageId: string | null
+}
+
+/** What a consumer connection writes to: the HTTP layer's response, or anything that takes lines. */
+export interface ConsumerSink {
+  write(line: SubscriptionLine): void
+  /** ends the stream (after a close line) */
+  end(): void
+}
+
+export interface ConsumerOptions {
+  heartbeatS?: number
+  ackTimeoutS?: number
+  prefetch?: number
+  ip?: string
+}
+
+class Consumer {
+  readonly id = randomUUID()
+  /** delivered and not yet acked: id → deadline (ms) */
+  readonly inflight = new Map<string, number>()
+  heartbeat: NodeJS.Timeout | null = null
+  closed = false
+  readonly connectedAt = Date.now()
+  constructor(
+    readonly groupId: string,
+    readonly sink: ConsumerSink,
+    readonly heartbeatS: number,
+    readonly ackTimeoutS: number,
+    readonly prefetch: number,
+    readonly ip: string | undefined,
+  ) {}
+  credit(now: number) {
+    for (const [id, deadline] of this.inflight) if (deadline <= now) this.inflight.delete(id)
+    return this.prefetch - this.inflight.size
+  }
+}
+
+/** A refusal of a consumer connection, with its reference code (9600 too many connections, 9601 bad heartbeat). */
+export class ConsumerRefused extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface SubscriptionEngineOptions {
+  db: Db
+  hub: DeviceHub
+  log: Logger
+  /** rows buffered for insert (past it, messages are counted as dropped and logged) */
+  bufferLimit?: number
+  reloadMs?: number
+  /** how often each group with consumers looks for ready rows (besides the wake-ups after inserts and acks) */
+  pollMs?: number
+  /** backlog and consume-rate sampling */
+  sampleMs?: number
+  maxConnectionsPerGroup?: number
+}
+
+interface ClaimedRow {
+  id: string
+  group_id: string
+  product_key: string
+  device_name: string
+  message_type: string
+  topic: string
+  payload: unknown
+  trace_id: string
+  message_id: string | null
+  ts: Date
+  delivery_count: number
+  old: Date | null
+}
+
+const COLUMNS = [
+  { name: 'ts', type: 'timestamptz[]', get: (r: QueuedMessage) => r.ts },
+  { name: 'group_id', type: 'text[]', get: (r: QueuedMessage) => r.groupId },
+  { name: 'product_key', type: 'text[]', get: (r: QueuedMessage) => r.productKey },
+  { name: 'device_name', type: 'text[]', get: (r: QueuedMessage) => r.deviceName },
+  { name: 'message_type', type: 'text[]', get: (r: QueuedMessage) => r.messageType },
+  { name: 'topic', type: 'text[]', get: (r: QueuedMessage) => r.topic },
+  { name: 'payload', type: 'jsonb[]', get: (r: QueuedMessage) => r.payload },
+  { name: 'trace_id', type: 'text[]', get: (r: QueuedMessage) => r.traceId },
+  { name: 'message_id', type: 'text[]', get: (r: QueuedMessage) => r.messageId },
+]
+
+/** The payload as stored: its JSON when it parses, else the text (UTF-8) as a JSON string. */
+export function payloadJson(payload: Buffer): string {
+  const text = payload.toString('utf8')
+  try {
+    JSON.parse(text)
+    return text
+  } catch {
+    return JSON.stringify(text)
+  }
+}
+
+/** the consume rate is the acks of this window, per second */
+const RATE_WINDOW_MS = 60_000
+
+/**
+ * Server-side subscription of a node. The hub's `accepted` (every device message the pipeline accepted) and `status`
+ * (online/offline) events are matched in memory against the products' subscriptions and pushed — synchronously,
+ * O(1) — into a batch writer that inserts one `subscription_message` row per (message, group); the pipeline never
+ * waits for it. Consumers connect per group (HTTP NDJSON stream); each connection holds at most `prefetch`
+ * unacked messages, claimed with `FOR UPDATE SKIP LOCKED` (several nodes may serve one group). A message is
+ * deleted when acked; one not acked within the connection's ack timeout is claimable again (9650), a nack (9652)
+ * or release (9651) makes it ready at once. Each delivery and each failure is a run-log record with the message's
+ * traceId. Backlog (AMQP_Msg_Accumulate) and consume rate (AMQP_Msg_Consume_rate) are sampled into the metric store.
+ */
+export class SubscriptionEngine {
+  /** productKey → groupId → message types */
+  private routes = new Map<string, Map<string, Set<SubscriptionMessageType>>>()
+  private readonly consumers = new Map<string, Set<Consumer>>()
+  private readonly writer: BatchWriter<QueuedMessage>
+  private readonly runLog: RunLogWriter
+  private readonly pumping = new Set<string>()
+  private readonly pumpAgain = new Set<string>()
+  private timers: NodeJS.Timeout[] = []
+  private stopped = false
+  /** acks per group over the last minute ([time, count] batches), and the last sampled rate (messages per second) */
+  private acks = new Map<string, [number, number][]>()
+  readonly rates = new Map<string, number>()
+  /** messages not queued because the buffer was full */
+  dropped = 0
+  readonly o: Required<Omit<SubscriptionEngineOptions, 'db' | 'hub' | 'log'>> & SubscriptionEngineOptions
+
+  private readonly onAccepted = (m: {
+    productKey: string
+    deviceName: string
+    topic: string
+    payload: Buffer
+    traceId: string
+    messageId: string | null
+    at: Date
+  }) => {
+    const groups = this.routes.get(m.productKey)
+    if (!groups) return
+    const type = messageTypeOf(m.topic)
+    if (!type) return
+    let payload: string | null = null
+    for (const [groupId, types] of groups) {
+      if (!types.has(type)) continue
+      payload ??= payloadJson(m.payload)
+      this.queue({
+        ts: m.at,
+        groupId,
+        productKey: m.productKey,
+        deviceName: m.deviceName,
+        messageType: type,
+        topic: m.topic.startsWith('/sys/') ? m.topic.slice(4) : m.topic,
+        payload,
+        traceId: m.traceId,
+        messageId: m.messageId,
+      })
+    }
+  }
+  private readonly onStatus = (c: StatusChange & { ip?: string | null }) => {
+    const groups = this.routes.get(c.productKey)
+    if (!groups) return
+    let payload: string | null = null
+    let traceId: string | null = null
+    for (const [groupId, types] of groups) {
+      if (!types.has('lifecycle')) continue
+      payload ??= lifecycleBody(c)
+      traceId ??= newTraceId()
+      this.queue({
+        ts: c.at,
+        groupId,
+        productKey: c.productKey,
+        deviceName: c.deviceName,
+        messageType: 'lifecycle',
+        topic: `/as/mqtt/status/${c.productKey}/${c.deviceName}`,
+        payload,
+        traceId,
+        messageId: null,
+      })
+    }
+  }
+  private readonly onChanged = () => void this.reload()
+
+  constructor(opts: SubscriptionEngineOptions) {
+    this.o = {
+      bufferLimit: 50_000,
+      reloadMs: 5_000,
+      pollMs: 1_000,
+      sampleMs: 10_000,
+      maxConnectionsPerGroup: SUBSCRIPTION_LIMITS.maxConnectionsPerGroup,
+      ...opts,
+    }
+    this.writer = new BatchWriter<QueuedMessage>(opts.db.pool, 'subscription_message', COLUMNS, {
+      maxRows: 1000,
+      intervalMs: 20,
+      concurrency: 2,
+      onError: (e) => opts.log.error({ err: e }, 'subscription enqueue failed; retrying'),
+      onRejected: (e, rows) => opts.log.error({ err: e, rows: rows.length }, 'subscription rows rejected'),
+      onWritten: () => {
+        for (const g of this.consumers.keys()) this.pump(g)
+      },
+    })
+    this.runLog = createRunLogWriter(opts.db, {
+      maxRows: 1000,
+      intervalMs: 50,
+      concurrency: 1,
+      onError: (e) => opts.log.error({ err: e }, 'subscription run-log write failed; retrying'),
+      onWritten: () => opts.hub.emit('written', 'run_log'),
+    })
+  }
+
+  async start() {
+    await this.reload()
+    this.o.hub.on('accepted', this.onAccepted)
+    this.o.hub.on('status', this.onStatus)
+    subscriptionChanges.on('changed', this.onChanged)
+    liveEngine = this
+    this.timers.push(
+      setInterval(() => void this.reload(), this.o.reloadMs),
+      setInterval(() => {
+        for (const g of this.consumers.keys()) this.pump(g)
+      }, this.o.pollMs),
+      setInterval(() => void this.sample(), this.o.sampleMs),
+      setInterval(() => void this.prune(), 3_600_000),
+    )
+    for (const t of this.timers) t.unref()
+  }
+
+  /** Stop taking messages, write what is buffered, close every consumer with 9602. */
+  async stop() {
+    if (this.stopped) return
+    this.stopped = true
+    this.closeConsumers('the server is shutting down; reconnect to another node or later')
+    this.o.hub.off('accepted', this.onAccepted)
+    this.o.hub.off('status', this.onStatus)
+    subscriptionChanges.off('changed', this.onChanged)
+    if (liveEngine === this) liveEngine = null
+    for (const t of this.timers) clearInterval(t)
+    await this.writer.flush()
+    await this.runLog.flush()
+  }
+
+  /** Ends every consumer stream with a close line carrying 9602 (the server closed the connection). */
+  closeConsumers(reason: string, groupId?: string) {
+    for (const [g, set] of [...this.consumers])
+      if (!groupId || g === groupId)
+        for (const c of [...set]) this.disconnect(c, Codes.SERVER_CLOSED_CONNECTION, reason)
+  }
+
+  /** Reads the subscriptions into the in-memory routing table. */
+  async reload() {
+    try {
+      const subs = await this.o.db.prisma.serverSubscription.findMany()
+      const known = new Set(
+        (await this.o.db.prisma.consumerGroup.findMany({ select: { groupId: true } })).map((g) => g.groupId),
+      )
+      const next = new Map<string, Map<string, Set<SubscriptionMessageType>>>()
+      for (const s of subs) {
+        const groups = new Map<string, Set<SubscriptionMessageType>>()
+        for (const g of s.groupIds)
+          if (known.has(g)) groups.set(g, new Set(s.messageTypes as SubscriptionMessageType[]))
+        if (groups.size) next.set(s.productKey, groups)
+      }
+      this.routes = next
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'subscription reload failed')
+    }
+  }
+
+  private queue(r: QueuedMessage) {
+    if (this.stopped) return
+    if (this.writer.pending >= this.o.bufferLimit) {
+      this.dropped++
+      if (this.dropped % 1000 === 1)
+        this.o.log.error({ dropped: this.dropped }, 'subscription buffer full: messages not queued')
+      return
+    }
+    this.writer.push(r)
+  }
+
+  /** Writes what is buffered (tests, shutdown). */
+  flush() {
+    return this.writer.flush()
+  }
+
+  /** Online consumers of a group on this node. */
+  connections(groupId: string): { id: string; ip: string | null; connectedAt: number; inflight: number }[] {
+    return [...(this.consumers.get(groupId) ?? [])].map((c) => ({
+      id: c.id,
+      ip: c.ip ?? null,
+      connectedAt: c.connectedAt,
+      inflight: c.inflight.size,
+    }))
+  }
+
+  /**
+   * Opens a consumer connection on a group (the group is known to exist). Throws ConsumerRefused with 9601 for a
+   * heartbeat outside the limits, 9600 past the group's connection limit; both are logged.
+   */
+  connect(
+    groupId: string,
+    sink: ConsumerSink,
+    o: ConsumerOptions = {},
+    /** called once the connection is accepted, before its first line */
+    onAccept?: () => void,
+  ): { id: string; close(): void } {
+    const L = SUBSCRIPTION_LIMITS
+    const heartbeatS = o.heartbeatS ?? L.heartbeatDefaultS
+    if (!Number.isInteger(heartbeatS) || heartbeatS < L.heartbeatMinS || heartbeatS > L.heartbeatMaxS) {
+      const msg = `heartbeat must be ${L.heartbeatMinS}–${L.heartbeatMaxS} seconds (got ${o.heartbeatS})`
+      this.logEvent(groupId, Codes.HEARTBEAT_INVALID, 'connect', msg)
+      throw new ConsumerRefused(Codes.HEARTBEAT_INVALID, msg)
+    }
+    const set = this.consumers.get(groupId) ?? new Set<Consumer>()
+    if (set.size >= this.o.maxConnectionsPerGroup) {
+      const msg = `the consumer group already has ${set.size} connections (at most ${this.o.maxConnectionsPerGroup}); close the extra ones`
+      this.logEvent(groupId, Codes.CONSUMER_GROUP_CONNECTION_LIMIT, 'connect', msg)
+      throw new ConsumerRefused(Codes.CONSUMER_GROUP_CONNECTION_LIMIT, msg)
+    }
+    if (this.stopped) throw new ConsumerRefused(Codes.SERVER_CLOSED_CONNECTION, 'the server is shutting down')
+    const c = new Consumer(
+      groupId,
+      sink,
+      heartbeatS,
+      o.ackTimeoutS ?? L.ackTimeoutDefaultS,
+      o.prefetch ?? L.prefetchDefault,
+      o.ip,
+    )
+    set.add(c)
+    this.consumers.set(groupId, set)
+    onAccept?.()
+    sink.write({
+      type: 'open',
+      connectionId: c.id,
+      groupId,
+      heartbeat: c.heartbeatS,
+      ackTimeout: c.ackTimeoutS,
+      prefetch: c.prefetch,
+    })
+    // server heartbeats at half the agreed interval, so proxies and the client's idle check never cut a quiet stream
+    c.heartbeat = setInterval(() => sink.write({ type: 'heartbeat', at: Date.now() }), (heartbeatS * 1000) / 2)
+    c.heartbeat.unref()
+    this.pump(groupId)
+    return { id: c.id, close: () => this.disconnect(c, null, '') }
+  }
+
+  private disconnect(c: Consumer, code: number | null, reason: string) {
+    if (c.closed) return
+    c.closed = true
+    if (c.heartbeat) clearInterval(c.heartbeat)
+    const set = this.consumers.get(c.groupId)
+    set?.delete(c)
+    if (set && set.size === 0) this.consumers.delete(c.groupId)
+    if (code !== null) {
+      this.logEvent(c.groupId, code, 'disconnect', reason)
+      try {
+        c.sink.write({ type: 'close', code, message: reason })
+        c.sink.end()
+      } catch {
+        // the socket is already gone
+      }
+    }
+  }
+
+  /** Hands ready rows to the group's connections that have credit; coalesces concurrent calls. */
+  private pump(groupId: string) {
+    if (this.stopped) return
+    if (this.pumping.has(groupId)) {
+      this.pumpAgain.add(groupId)
+      return
+    }
+    this.pumping.add(groupId)
+    void this.deliver(groupId)
+      .catch((e) => this.o.log.error({ err: e, groupId }, 'subscription delivery failed'))
+      .finally(() => {
+        this.pumping.delete(groupId)
+        if (this.pumpAgain.delete(groupId)) this.pump(groupId)
+      })
+  }
+
+  private async deliver(groupId: string) {
+    for (;;) {
+      const now = Date.now()
+      const open = [...(this.consumers.get(groupId) ?? [])].filter((c) => !c.closed && c.credit(now) > 0)
+      if (open.length === 0) return
+      let any = false
+      for (const c of open) {
+        const want = c.credit(Date.now())
+        if (want <= 0 || c.closed) continue
+        const rows = await this.claim(groupId, want, c.ackTimeoutS * 1000)
+        if (rows.length === 0) return
+        any = true
+        const deadline = Date.now() + c.ackTimeoutS * 1000
+        for (const r of rows) {
+          if (r.old) {
+            // claimed again after its ack deadline passed: the previous delivery timed out [reference 7.1: 9650]
+            this.logRow(
+              r,
+              Codes.ACK_TIMEOUT,
+              `no ack within the ack timeout; delivering again (delivery ${r.delivery_count})`,
+            )
+          }
+          if (c.closed) continue // its deadline lets another connection take it
+          c.inflight.set(r.id, deadline)
+          c.sink.write({
+            type: 'message',
+            id: r.id,
+            groupId,
+            productKey: r.product_key,
+            deviceName: r.device_name,
+            messageType: r.message_type as SubscriptionMessageType,
+            topic: r.topic,
+            payload: r.payload,
+            traceId: r.trace_id,
+            messageId: r.message_id,
+            generateTime: r.ts.getTime(),
+            deliveryCount: r.delivery_count,
+          })
+          this.logRow(r, 200, `delivered to consumer ${c.id} (delivery ${r.delivery_count})`)
+        }
+        if (rows.length < want) return
+      }
+      if (!any) return
+    }
+  }
+
+  private async claim(groupId: string, n: number, ackTimeoutMs: number): Promise<ClaimedRow[]> {
+    const { rows } = await this.o.db.pool.query<ClaimedRow>(
+      `WITH c AS (
+         SELECT id, ack_deadline AS old FROM subscription_message
+         WHERE group_id = $1 AND (ack_deadline IS NULL OR ack_deadline < now())
+         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       UPDATE subscription_message m
+         SET ack_deadline = now() + $3 * interval '1 millisecond', delivery_count = m.delivery_count + 1,
+             delivered_at = now()
+       FROM c WHERE m.id = c.id
+       RETURNING m.id::text AS id, m.group_id, m.product_key, m.device_name, m.message_type, m.topic, m.payload,
+                 m.trace_id, m.message_id, m.ts, m.delivery_count, c.old`,
+      [groupId, n, ackTimeoutMs],
+    )
+    return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+  }
+
+  /**
+   * Settles delivered messages of a group: `ack` deletes them; `nack` (9652) and `release` (9651) make them ready
+   * for delivery again at once. Ids not held (already acked, or of another group) are ignored. Returns the counts.
+   */
+  async settle(
+    groupId: string,
+    s: { ack?: string[]; nack?: string[]; release?: string[] },
+  ): Promise<{ acked: number; nacked: number; released: number }> {
+    const ack = s.ack ?? []
+    const nack = s.nack ?? []
+    const release = s.release ?? []
+    let acked = 0
+    if (ack.length) {
+      const r = await this.o.db.pool.query(
+        'DELETE FROM subscription_message WHERE group_id = $1 AND id = ANY($2::bigint[]) AND delivery_count > 0',
+        [groupId, ack],
+      )
+      acked = r.rowCount ?? 0
+      if (acked) this.acks.set(groupId, [...(this.acks.get(groupId) ?? []), [Date.now(), acked]])
+    }
+    const requeue = async (ids: string[], code: number, what: string) => {
+      if (!ids.length) return 0
+      const { rows } = await this.o.db.pool.query<ClaimedRow>(
+        `UPDATE subscription_message SET ack_deadline = NULL
+         WHERE group_id = $1 AND id = ANY($2::bigint[]) AND delivery_count > 0
+         RETURNING id::text AS id, group_id, product_key, device_name, message_type, topic, trace_id, message_id, ts,
+                   delivery_count, NULL::timestamptz AS old, NULL::jsonb AS payload`,
+        [groupId, ids],
+      )
+      for (const r of rows) this.logRow(r, code, `${what}; delivering again`)
+      return rows.length
+    }
+    const nacked = await requeue(nack, Codes.NACK, 'the consumer answered NACK')
+    const released = await requeue(release, Codes.ACK_RELEASED, 'the consumer released the message')
+    for (const c of this.consumers.get(groupId) ?? [])
+      for (const id of [...ack, ...nack, ...release]) c.inflight.delete(id)
+    this.pump(groupId)
+    return { acked, nacked, released }
+  }
+
+  /** Deletes a group's waiting messages; returns how many. */
+  async clear(groupId: string): Promise<number> {
+    await this.writer.flush()
+    const r = await this.o.db.pool.query('DELETE FROM subscription_message WHERE group_id = $1', [groupId])
+    for (const c of this.consumers.get(groupId) ?? []) c.inflight.clear()
+    return r.rowCount ?? 0
+  }
+
+  /** Samples each group's backlog and consume rate into the minute metrics (per group, and the instance total ''). */
+  async sample(at = Date.now()) {
+    try {
+      const { rows } = await this.o.db.pool.query<{ group_id: string; n: string }>(
+        'SELECT g.group_id, (SELECT count(*) FROM subscription_message m WHERE m.group_id = g.group_id) AS n FROM consumer_group g',
+      )
+      let backlog = 0
+      let rate = 0
+      for (const r of rows) {
+        const n = Number(r.n)
+        // the consume rate: acks of the last minute, per second
+        const recent = (this.acks.get(r.group_id) ?? []).filter(([t]) => t > at - RATE_WINDOW_MS)
+        if (recent.length) this.acks.set(r.group_id, recent)
+        else this.acks.delete(r.group_id)
+        const per = Math.round((recent.reduce((a, [, n]) => a + n, 0) / (RATE_WINDOW_MS / 1000)) * 100) / 100
+        this.rates.set(r.group_id, per)
+        backlog += n
+        rate += per
+        this.o.hub.metrics.gauge(Metric.AmqpAccumulate, r.group_id, n, at)
+        this.o.hub.metrics.gauge(Metric.AmqpConsumeRate, r.group_id, per, at)
+      }
+      this.o.hub.metrics.gauge(Metric.AmqpAccumulate, '', backlog, at)
+      this.o.hub.metrics.gauge(Metric.AmqpConsumeRate, '', Math.round(rate * 100) / 100, at)
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'subscription metrics sample failed')
+    }
+  }
+
+  /** Unacked messages older than the retention are dropped. */
+  async prune(now = Date.now()) {
+    await this.o.db.pool
+      .query('DELETE FROM subscription_message WHERE ts < $1', [
+        new Date(now - SUBSCRIPTION_LIMITS.retentionHours * 3_600_000),
+      ])
+      .catch((e) => this.o.log.warn({ err: e }, 'subscription prune failed'))
+  }
+
+  private logRow(r: ClaimedRow, code: number, message: string) {
+    const rec: RunLogRecord = {
+      ts: new Date(),
+      productKey: r.product_key,
+      deviceName: r.device_name,
+      traceId: r.trace_id,
+      messageId: r.message_id,
+      bizType: SUBSCRIPTION_BIZ,
+      operation: subscriptionOperation(r.group_id),
+      code,
+      content: logContent({ Content: message, GroupId: r.group_id, MessageType: r.message_type, Topic: r.topic }),
+    }
+    this.runLog.push(rec)
+  }
+
+  private logEvent(groupId: string, code: number, what: string, message: string) {
+    this.runLog.push({
+      ts: new Date(),
+      productKey: null,
+      deviceName: null,
+      traceId: newTraceId(),
+      messageId: null,
+      bizType: SUBSCRIPTION_BIZ,
+      operation: subscriptionOperation(groupId),
+      code,
+      content: logContent({ Content: `${what}: ${message}`, GroupId: groupId }),
+    })
+  }
+}
