@@ -2,18 +2,24 @@
 //  1. batch creation: a static batch over 100,000 devices (tasks by one INSERT … SELECT, conflicts settled);
 //  2. push rate: virtual devices (Fleet, real MQTT to the hub) take a constant-rate batch and a variable-rate
 //     batch; the pushes the engine makes per minute are counted from the tasks' notified_at;
-//  3. progress reports/s: every device upgrades with fast progress steps; reports stored per second.
+//  3. progress reports/s: every device upgrades with fast progress steps; reports stored per second;
+//  4. progress processing rate (part `rate`): a few hundred devices with a running upgrade each publish progress
+//     steps (QoS 1, `--inflight` unacknowledged per device) as fast as the hub acknowledges them, so the figure is
+//     the hub's processing rate rather than the cost of 2,000 virtual devices.
 // Prints the figures and writes bench/results/ota-<date>.json.
 //
 //   pnpm --filter @iotops/bench ota
 //   pnpm --filter @iotops/bench ota -- --devices 100000 --online 2000 --duration 30
+//   pnpm --filter @iotops/bench ota -- --parts rate --reporters 200 --inflight 10 --duration 20
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { topics } from '@iotops/alink'
 import { createDb, migrate, startEmbeddedPostgres } from '@iotops/db'
+import { Device } from '@iotops/device-sdk'
 import { Fleet } from '@iotops/device-sdk/fleet'
 import {
   DeviceHub,
@@ -35,6 +41,8 @@ const { values: argv } = parseArgs({
     online: { type: 'string' },
     duration: { type: 'string' },
     parts: { type: 'string' },
+    reporters: { type: 'string' },
+    inflight: { type: 'string' },
     out: { type: 'string' },
   },
 })
@@ -42,9 +50,22 @@ const cfg = {
   devices: Number(argv.devices ?? 100_000),
   online: Number(argv.online ?? 2000),
   durationS: Number(argv.duration ?? 30),
-  parts: new Set((argv.parts ?? 'create,constant,variable,progress').split(',')),
+  parts: new Set((argv.parts ?? 'create,constant,variable,progress,rate').split(',')),
+  reporters: Number(argv.reporters ?? 200),
+  inflight: Number(argv.inflight ?? 10),
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Pushes the rate's schedule allows by each whole second from the start (index = seconds), in 100 ms steps. */
+function expectedCumulative(rate: Parameters<typeof ratePerMinute>[0], seconds: number): number[] {
+  const out = [0]
+  let total = 0
+  for (let s = 0; s < seconds; s++) {
+    for (let k = 0; k < 10; k++) total += ratePerMinute(rate, Math.floor(total)) / 600
+    out.push(total)
+  }
+  return out
+}
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iotops-bench-ota-'))
 fs.chmodSync(dataDir, 0o755)
@@ -192,15 +213,18 @@ try {
     const series = await perMinuteSeries(j.id, t0, cfg.durationS)
     const pushed = series.reduce((a, b) => a + b, 0)
     const measured = Math.round((pushed * 60) / cfg.durationS)
+    const deviation = (100 * (measured - rate)) / rate
     results.constant = {
       perMinute: rate,
       seconds: cfg.durationS,
       pushed,
       measuredPerMinute: measured,
+      deviationPercent: Math.round(deviation * 10) / 10,
+      withinFivePercent: Math.abs(deviation) <= 5,
       perSecond: series,
     }
     console.log(
-      `constant ${rate}/min: ${pushed} pushed in ${cfg.durationS} s = ${measured}/min (per second: ${series.join(' ')})`,
+      `constant ${rate}/min: ${pushed} pushed in ${cfg.durationS} s = ${measured}/min (${deviation.toFixed(1)}%, ${Math.abs(deviation) <= 5 ? 'within' : 'OUTSIDE'} ±5%; per second: ${series.join(' ')})`,
     )
     await otaJobs.cancelJob(db, SYSTEM_ACTOR, { id: j.id })
   }
@@ -215,17 +239,31 @@ try {
     const seconds = Math.max(cfg.durationS, 60)
     await sleep(seconds * 1000)
     const series = await perMinuteSeries(j.id, t0, seconds)
-    // pushes per 10 s window, and the expected rate at each window's start (from the running total)
-    const windows: { from: number; pushed: number; perMinute: number; expected: number }[] = []
+    // pushes per 10 s window against the schedule: the expected count follows the rate as the running total moves
+    // it (a window that crosses a threshold speeds up inside it), simulated in 100 ms steps
+    const expected = expectedCumulative(rate, seconds)
+    const windows: { from: number; pushed: number; expectedPushed: number; perMinute: number; cumulative: number }[] =
+      []
     let total = 0
     for (let s = 0; s < seconds; s += 10) {
       const n = series.slice(s, s + 10).reduce((a, b) => a + b, 0)
-      windows.push({ from: total, pushed: n, perMinute: n * 6, expected: ratePerMinute(rate, total) })
+      const e = expected[Math.min(s + 10, seconds)]! - expected[s]!
+      windows.push({ from: total, pushed: n, expectedPushed: Math.round(e), perMinute: n * 6, cumulative: total + n })
       total += n
     }
-    results.variable = { rate, seconds, windows }
+    const deviation = (100 * (total - expected[seconds]!)) / expected[seconds]!
+    results.variable = {
+      rate,
+      seconds,
+      pushed: total,
+      expectedPushed: Math.round(expected[seconds]!),
+      deviationPercent: Math.round(deviation * 10) / 10,
+      withinFivePercent: Math.abs(deviation) <= 5,
+      windows,
+      perSecond: series,
+    }
     console.log(
-      `variable (base 120, ×2 per 60 pushed, max 1920): per 10 s → ${windows.map((w) => `${w.perMinute}/min after ${w.from} (rate then ${w.expected})`).join(', ')}`,
+      `variable (base 120, ×2 per 60 pushed, max 1920): ${total} pushed in ${seconds} s, schedule ${Math.round(expected[seconds]!)} (${deviation.toFixed(1)}%, ${Math.abs(deviation) <= 5 ? 'within' : 'OUTSIDE'} ±5%); per 10 s: ${windows.map((w) => `${w.pushed}/${w.expectedPushed}`).join(' ')}`,
     )
     await otaJobs.cancelJob(db, SYSTEM_ACTOR, { id: j.id })
   }
@@ -266,6 +304,107 @@ try {
     console.log(
       `progress: ${n} reports stored over ${span.toFixed(1)} s = ${Math.round(n / Math.max(span, 0.001))}/s; batch of ${cfg.online} done in ${elapsed.toFixed(1)} s (${JSON.stringify(d.counts)})`,
     )
+  }
+
+  // ── 4. progress processing rate: a few devices with a running upgrade report steps as fast as they are acked ──
+  if (cfg.parts.has('rate')) {
+    const p = await products.createProduct(db, SYSTEM_ACTOR, {
+      name: 'OtaBenchRate',
+      nodeType: 'DIRECT',
+      dataFormat: 'ALINK_JSON',
+    })
+    const { devices: list } = await deviceService.batchCreateDevices(db, SYSTEM_ACTOR, {
+      productKey: p.productKey,
+      count: cfg.reporters,
+    })
+    const devs: Device[] = []
+    for (let i = 0; i < list.length; i += 50)
+      devs.push(
+        ...(await Promise.all(
+          list.slice(i, i + 50).map((d) =>
+            Device.connect({
+              url: `mqtt://127.0.0.1:${port}`,
+              productKey: p.productKey,
+              deviceName: d.deviceName,
+              deviceSecret: d.deviceSecret,
+              reconnectPeriod: 0,
+            }),
+          ),
+        )),
+      )
+    await Promise.all(devs.map((d) => d.reportVersion('1.0')))
+    await sleep(1000)
+    const fw = await firmware(p.productKey, '2.0')
+    const j = await otaJobs.createStaticJob(db, SYSTEM_ACTOR, {
+      firmwareId: fw,
+      rate: { mode: 'CONSTANT', perMinute: 10_000 },
+    })
+    for (let i = 0; i < 60; i++) {
+      const d = await otaJobs.jobDetail(db, j.id)
+      if ((d.counts as Record<string, number>).NOTIFIED === cfg.reporters) break
+      await sleep(500)
+    }
+    const before = h.pipeline.ota.progressStats()
+    let acked = 0
+    let errors = 0
+    const perSecond: number[] = []
+    const t0 = performance.now()
+    const end = t0 + cfg.durationS * 1000
+    const tick = setInterval(() => perSecond.push(acked - perSecond.reduce((a, b) => a + b, 0)), 1000)
+    await Promise.all(
+      devs.flatMap((d, di) =>
+        Array.from({ length: cfg.inflight }, async (_, k) => {
+          let step = 1 + k
+          const topic = topics.otaProgress(d.productKey, d.deviceName)
+          while (performance.now() < end) {
+            const s = 1 + ((step - 1) % 99)
+            step += cfg.inflight
+            try {
+              await d.publish(
+                topic,
+                JSON.stringify({ id: `${di}-${step}`, params: { step: String(s), desc: 'bench' } }),
+                1,
+              )
+              acked++
+            } catch {
+              errors++
+            }
+          }
+        }),
+      ),
+    )
+    clearInterval(tick)
+    const seconds = (performance.now() - t0) / 1000
+    const after = h.pipeline.ota.progressStats()
+    await hub.runLog.flush()
+    const { rows } = await db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM run_log WHERE product_key = $1 AND operation = 'OTAProgressReport' AND code = 200
+         AND content NOT LIKE '%no upgrade%'`,
+      [p.productKey],
+    )
+    const { rows: tasks } = await db.pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM ota_task WHERE job_id = $1 GROUP BY status`,
+      [j.id],
+    )
+    const writes = after.writes - before.writes
+    const reports = after.reports - before.reports
+    results.rate = {
+      reporters: cfg.reporters,
+      inflight: cfg.inflight,
+      seconds: Math.round(seconds * 10) / 10,
+      acked,
+      errors,
+      perSecond: Math.round(acked / seconds),
+      series: perSecond,
+      storedRunLogRows: Number(rows[0]?.n ?? 0),
+      groupWrites: writes,
+      reportsPerWrite: Math.round((reports / Math.max(writes, 1)) * 10) / 10,
+      tasks: Object.fromEntries(tasks.map((t) => [t.status, Number(t.n)])),
+    }
+    console.log(
+      `progress rate: ${acked.toLocaleString()} reports acknowledged in ${seconds.toFixed(1)} s = ${Math.round(acked / seconds).toLocaleString()}/s from ${cfg.reporters} devices (${cfg.inflight} in flight each); ${writes} group writes, ${(reports / Math.max(writes, 1)).toFixed(1)} reports each; run-log rows ${rows[0]?.n}; tasks ${JSON.stringify(results.rate && (results.rate as { tasks: unknown }).tasks)}; per second: ${perSecond.join(' ')}`,
+    )
+    await Promise.all(devs.map((d) => d.close(true).catch(() => {})))
   }
 } finally {
   await Promise.all(fleets.map((f) => f.stop().catch(() => {})))

@@ -3,6 +3,8 @@ import os from 'node:os'
 import { HTTP_STATUS } from '@iotops/api'
 import type { Db } from '@iotops/db'
 import { type Actor, AppError, auth, otaDownload, otaJobs, otaUpload } from '@iotops/services'
+import type { TOtaPackageTaskFilter } from '@iotops/services/schemas'
+import { ZodError } from 'zod'
 
 // The OTA package HTTP routes (kept out of node.ts): resumable uploads behind a session or an API key, and
 // signed package downloads for devices.
@@ -11,6 +13,7 @@ import { type Actor, AppError, auth, otaDownload, otaJobs, otaUpload } from '@io
 //   GET  /api/ota/uploads/{id}       → {received, size, …}
 //   GET  /ota/files/{fileId}/{name}?Expires=…&Signature=…   (Range supported)
 //   GET  /api/ota/device-lists/{uploadId}/invalid.csv?productKey=PK   the invalid names of a device list (batches)
+//   GET  /api/ota/packages/{firmwareId}/devices.csv?status=S&deviceName=D   a package's devices across its batches
 
 export interface OtaHttpDeps {
   db: Db
@@ -25,6 +28,7 @@ export interface OtaHttpDeps {
 
 const UPLOAD = /^\/api\/ota\/uploads(?:\/([^/]+))?$/
 const DEVICE_LIST = /^\/api\/ota\/device-lists\/([0-9a-f-]{36})\/invalid\.csv$/i
+const PACKAGE_DEVICES = /^\/api\/ota\/packages\/([^/]{1,64})\/devices\.csv$/
 
 /** Handles the OTA routes; false when the path is not one of them. */
 export async function otaRoutes(
@@ -40,6 +44,11 @@ export async function otaRoutes(
   const list = DEVICE_LIST.exec(url.pathname)
   if (list) {
     await invalidDeviceList(d, req, res, url, list[1]!)
+    return true
+  }
+  const pkg = PACKAGE_DEVICES.exec(url.pathname)
+  if (pkg) {
+    await packageDevices(d, req, res, url, decodeURIComponent(pkg[1]!))
     return true
   }
   const m = UPLOAD.exec(url.pathname)
@@ -110,13 +119,34 @@ export function linkBase(publicUrl: string | undefined, host: string, port: numb
   return `http://${h.includes(':') ? `[${h}]` : h}:${port}`
 }
 
+/** GET /api/ota/packages/{firmwareId}/devices.csv?status=&deviceName= — session or API key, any role. */
+function packageDevices(d: OtaHttpDeps, req: http.IncomingMessage, res: http.ServerResponse, url: URL, id: string) {
+  const q = url.searchParams
+  return sendCsv(d, req, res, url, () =>
+    otaJobs.packageTasksCsv(d.db, {
+      firmwareId: id,
+      status: (q.get('status') || undefined) as TOtaPackageTaskFilter['status'],
+      deviceName: q.get('deviceName') || undefined,
+    }),
+  )
+}
+
 /** GET /api/ota/device-lists/{uploadId}/invalid.csv?productKey=PK (B: batches) — session or API key, any role. */
-async function invalidDeviceList(
+function invalidDeviceList(d: OtaHttpDeps, req: http.IncomingMessage, res: http.ServerResponse, url: URL, id: string) {
+  return sendCsv(d, req, res, url, async () => {
+    const productKey = url.searchParams.get('productKey')
+    if (!productKey) throw new AppError('BAD_REQUEST', 'give the product as ?productKey=…')
+    return { fileName: 'invalid-devices.csv', csv: await otaJobs.invalidDeviceListCsv(d.db, productKey, id) }
+  })
+}
+
+/** A CSV download: GET only, for a session or an API key of any role; bad input is a 400 with its reason. */
+async function sendCsv(
   d: OtaHttpDeps,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   url: URL,
-  uploadId: string,
+  produce: () => Promise<{ fileName: string; csv: string }>,
 ) {
   if (req.method !== 'GET') {
     res.setHeader('allow', 'GET')
@@ -125,16 +155,15 @@ async function invalidDeviceList(
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]
   const actor = bearer ? await auth.apiKeyActor(d.db, bearer, d.ip(req)) : await d.sessionActor(req)
   if (!actor) return d.send(res, 401, { error: 'sign in, or send an API key as "Authorization: Bearer <key>"' })
-  const productKey = url.searchParams.get('productKey')
-  if (!productKey) return d.send(res, 400, { error: 'give the product as ?productKey=…' })
   try {
-    const csv = await otaJobs.invalidDeviceListCsv(d.db, productKey, uploadId)
+    const r = await produce()
     res.writeHead(200, {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="invalid-devices.csv"',
+      'content-disposition': `attachment; filename="${r.fileName}"`,
     })
-    res.end(csv)
+    res.end(r.csv)
   } catch (e) {
+    if (e instanceof ZodError) return d.send(res, 400, { error: e.issues.map((i) => i.message).join('; ') })
     if (!(e instanceof AppError)) throw e
     d.send(res, HTTP_STATUS[e.kind], { error: e.message })
   }

@@ -633,4 +633,112 @@ describe('OTA batches through the real broker', () => {
     })
     expect(j.total).toBe(2)
   }, 20_000)
+
+  it('stores a burst of progress steps in group writes (last step wins), and lists a package’s devices across batches with CSV export and reported regions', async () => {
+    const { productKey, devices } = await product(3)
+    const [a, b, c] = devices as [Triple, Triple, Triple]
+    await node.db.pool.query(
+      `UPDATE device SET province = 'Zhejiang', city = CASE WHEN device_name = $2 THEN 'Ningbo' ELSE 'Hangzhou' END
+       WHERE product_key = $1 AND device_name <> $3`,
+      [productKey, a.deviceName, c.deviceName],
+    )
+    expect(await otaJobs.reportedRegions(node.db, { productKey })).toEqual([
+      { kind: 'province', name: 'Zhejiang', province: null, devices: 2 },
+      { kind: 'city', name: 'Hangzhou', province: 'Zhejiang', devices: 1 },
+      { kind: 'city', name: 'Ningbo', province: 'Zhejiang', devices: 1 },
+    ])
+    // a device reports 20 steps without waiting: every one is acknowledged once stored, the task shows the last
+    const { d } = await connect(a, '1.0')
+    const fw = await firmware(productKey, '30.0')
+    const first = await otaJobs.createStaticJob(node.db, TEST_ACTOR, {
+      firmwareId: fw.id,
+      scope: 'REGION',
+      region: 'Ningbo',
+    })
+    expect(first.total).toBe(1)
+    await eventually(async () => (await task(first.jobId, a.deviceName)).status === 'NOTIFIED')
+    const topic = `/ota/device/progress/${productKey}/${a.deviceName}`
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        d.publish(topic, JSON.stringify({ id: String(i), params: { step: String((i + 1) * 4), desc: `s${i}` } }), 1),
+      ),
+    )
+    expect(await task(first.jobId, a.deviceName)).toMatchObject({
+      status: 'IN_PROGRESS',
+      progress: 80,
+      progressDesc: 's19',
+    })
+    await eventually(async () => {
+      const { rows } = await node.db.pool.query(
+        `SELECT 1 FROM run_log WHERE product_key = $1 AND operation = 'OTAProgressReport' AND code = 200
+           AND content NOT LIKE '%no upgrade%'`,
+        [productKey],
+      )
+      return rows.length === 20
+    })
+    const stats = node.hub.pipeline.ota.progressStats()
+    expect(stats.writes).toBeLessThanOrEqual(stats.tasks)
+    // a second batch of the package over the rest: the package's device list spans both
+    const second = await otaJobs.createStaticJob(node.db, TEST_ACTOR, {
+      firmwareId: fw.id,
+      scope: 'SPECIFIC',
+      deviceNames: [b.deviceName, c.deviceName],
+      push: false,
+    })
+    expect(second.total).toBe(2)
+    const all = await otaJobs.listPackageTasks(node.db, { firmwareId: fw.id, pageSize: 10 })
+    expect(all.total).toBe(3)
+    expect(all.counts).toEqual({ IN_PROGRESS: 1, QUEUED: 2 })
+    expect(new Set(all.items.map((t) => t.jobId))).toEqual(new Set([first.jobId, second.jobId]))
+    expect(all.items.find((t) => t.deviceName === a.deviceName)).toMatchObject({ jobType: 'STATIC', progress: 80 })
+    const queued = await otaJobs.listPackageTasks(node.db, { firmwareId: fw.id, status: 'QUEUED', pageSize: 1 })
+    expect(queued).toMatchObject({ total: 2, page: 1, pageSize: 1 })
+    expect(queued.items).toHaveLength(1)
+    const one = await otaJobs.listPackageTasks(node.db, { firmwareId: fw.id, deviceName: b.deviceName })
+    expect(one.items.map((t) => t.deviceName)).toEqual([b.deviceName])
+    const key = await createApiKey(node, 'VIEWER')
+    const csv = async (q: string) => {
+      const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/ota/packages/${fw.id}/devices.csv${q}`, {
+        headers: { authorization: `Bearer ${key}` },
+      })
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() }
+    }
+    const full = await csv('')
+    expect(full.status).toBe(200)
+    expect(full.type).toMatch(/text\/csv/)
+    const lines = full.text.trim().split('\n')
+    expect(lines[0]).toMatch(/^DeviceName,ProductKey,JobId,JobType,Module,SrcVersion,DestVersion,Status,/)
+    expect(lines).toHaveLength(4)
+    expect(lines.find((l) => l.startsWith(`${a.deviceName},`))).toContain(
+      `,${first.jobId},STATIC,default,1.0,30.0,IN_PROGRESS,`,
+    )
+    const filtered = await csv(`?status=QUEUED&deviceName=${encodeURIComponent(c.deviceName)}`)
+    expect(filtered.text.trim().split('\n')).toHaveLength(2)
+    expect((await csv('?status=BOGUS')).status).toBe(400)
+    expect((await fetch(`http://127.0.0.1:${node.httpPort}/api/ota/packages/${fw.id}/devices.csv`)).status).toBe(401)
+    await expect(otaJobs.listPackageTasks(node.db, { firmwareId: 'fwnosuch' })).rejects.toThrow(
+      /upgrade package fwnosuch/,
+    )
+  }, 30_000)
+
+  it('creates a batch whose device is mid-upgrade elsewhere as a conflict even with overwrite (only pending tasks are replaced)', async () => {
+    const { productKey, devices } = await product(2)
+    const [a, b] = devices as [Triple, Triple]
+    const running = await otaJobs.createStaticJob(node.db, TEST_ACTOR, {
+      firmwareId: (await firmware(productKey, '40.0')).id,
+    })
+    await node.db.prisma.otaTask.updateMany({
+      where: { job: { jobId: running.jobId }, deviceName: a.deviceName },
+      data: { status: 'IN_PROGRESS' },
+    })
+    const next = await otaJobs.createStaticJob(node.db, TEST_ACTOR, {
+      firmwareId: (await firmware(productKey, '41.0')).id,
+      overwrite: true,
+    })
+    expect(await task(next.jobId, a.deviceName)).toMatchObject({ status: 'FAILED', failReason: 'conflict' })
+    expect(await task(next.jobId, b.deviceName)).toMatchObject({ status: 'QUEUED', failReason: null })
+    expect((await task(running.jobId, a.deviceName)).status).toBe('IN_PROGRESS')
+    expect((await task(running.jobId, b.deviceName)).status).toBe('CANCELED')
+    expect(next.counts).toEqual({ FAILED: 1, QUEUED: 1 })
+  }, 20_000)
 })

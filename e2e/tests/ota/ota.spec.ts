@@ -75,6 +75,14 @@ test('[OTA]: upload a package with a progress bar, roll it out in a static batch
   await row.getByText('Batch upgrade').click()
   const wizard = page.getByRole('dialog', { name: `Batch upgrade: ${packageName}` })
   await expect(wizard.getByText('All devices')).toBeVisible()
+  // the region scope offers the provinces and cities devices report (these report none), not free text
+  await wizard.getByLabel('Scope', { exact: true }).click()
+  await page.locator('.ant-select-item-option').filter({ hasText: 'Region' }).click()
+  await wizard.getByLabel('Region', { exact: true }).click()
+  await expect(page.getByText('No device of this product reports a location yet')).toBeVisible()
+  await page.keyboard.press('Escape')
+  await wizard.getByLabel('Scope', { exact: true }).click()
+  await page.locator('.ant-select-item-option').filter({ hasText: 'All devices' }).click()
   await wizard.getByRole('button', { name: 'Next' }).click()
   await expect(wizard.getByLabel('Devices per minute')).toHaveValue('100')
   await expect(wizard.getByText(/100 devices are notified every minute/)).toBeVisible()
@@ -95,6 +103,22 @@ test('[OTA]: upload a package with a progress bar, roll it out in a static batch
   // analysis: 3 of 5 succeeded
   await page.getByRole('tab', { name: 'Analysis' }).click()
   await expect(page.getByRole('img', { name: 'Success rate 60%: 3 succeeded, 2 failed' })).toBeVisible()
+
+  // the package's device list spans its batches: filter by state, export what the filter shows
+  await page.goto('/ota')
+  await page.getByRole('link', { name: packageName, exact: true }).click()
+  await page.getByRole('tab', { name: 'Devices' }).click()
+  await expect(page.getByLabel('Show the devices of')).toBeVisible()
+  await expect(page.getByText('All batches')).toBeVisible()
+  await expect(page.getByText('All (5)')).toBeVisible()
+  await page.getByText('Failed (2)').click()
+  await expect(page.getByRole('row').filter({ hasText: 'bad_' })).toHaveCount(2)
+  await expect(page.getByRole('row').filter({ hasText: 'ok_' })).toHaveCount(0)
+  const exportLink = page.getByRole('link', { name: 'Export CSV' })
+  const csv = await (await page.request.get((await exportLink.getAttribute('href'))!)).text()
+  const lines = csv.trim().split('\n')
+  expect(lines).toHaveLength(3)
+  expect(lines.slice(1).every((l) => l.startsWith('bad_') && l.includes(',FAILED,'))).toBe(true)
 
   // the devices now report 2.0.0 (succeeded) and 1.1.0 (failed): the distribution shows it
   await page.goto(`/ota?tab=analysis&productKey=${productKey}`)

@@ -12,6 +12,8 @@ import {
   ZOtaDistributionInput,
   ZOtaJobList,
   ZOtaJobRef,
+  ZOtaPackageTaskList,
+  ZOtaRegionsInput,
   ZOtaTaskList,
   ZOtaTaskRef,
   ZOtaUnfinishedByDeviceInput,
@@ -36,6 +38,12 @@ export const otaJobRouter = createTRPCRouter({
   list: viewerProcedure.input(ZOtaJobList).query(({ ctx, input }) => otaJobs.listJobs(ctx.db, input)),
   byId: viewerProcedure.input(ZOtaJobRef).query(({ ctx, input }) => otaJobs.jobDetail(ctx.db, input.id)),
   tasks: viewerProcedure.input(ZOtaTaskList).query(({ ctx, input }) => otaJobs.listTasks(ctx.db, input)),
+  /** a package's devices across its batches (CSV: GET /api/ota/packages/{firmwareId}/devices.csv) */
+  packageTasks: viewerProcedure
+    .input(ZOtaPackageTaskList)
+    .query(({ ctx, input }) => otaJobs.listPackageTasks(ctx.db, input)),
+  /** the provinces and cities a product's devices report (the region scope's picker) */
+  regions: viewerProcedure.input(ZOtaRegionsInput).query(({ ctx, input }) => otaJobs.reportedRegions(ctx.db, input)),
   unfinishedByDevice: viewerProcedure
     .input(ZOtaUnfinishedByDeviceInput)
     .query(({ ctx, input }) => otaJobs.unfinishedTasksByDevice(ctx.db, input)),

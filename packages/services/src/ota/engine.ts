@@ -385,12 +385,14 @@ export class OtaEngine {
     const budget = pushBudget(perMinute, await this.pushedLastMinute(j.id, nowMs), b.tokens)
     if (budget <= 0) return
     const { rows } = await this.q<{ id: string; product_key: string; device_name: string }>(
-      `UPDATE ota_task t SET status = 'NOTIFIED', queued_reason = NULL, notified_at = now(), updated_at = now()
-       WHERE t.id IN (
+      // the pick is a CTE, run once: as an `IN (subquery … LIMIT … SKIP LOCKED)` the planner may run it again for
+      // every row it checks, each run skipping the rows just claimed — and push far more than the budget
+      `WITH picked AS MATERIALIZED (
          SELECT x.id FROM ota_task x JOIN device d ON d.id = x.device_id
          WHERE x.job_id = $1 AND x.status = 'QUEUED' AND x.wave <= $2 AND d.status = 'ONLINE'
-         ORDER BY x.wave, x.created_at LIMIT $3 FOR UPDATE OF x SKIP LOCKED)
-       AND t.status = 'QUEUED'
+         ORDER BY x.wave, x.created_at, x.id LIMIT $3 FOR UPDATE OF x SKIP LOCKED)
+       UPDATE ota_task t SET status = 'NOTIFIED', queued_reason = NULL, notified_at = now(), updated_at = now()
+       FROM picked WHERE t.id = picked.id AND t.status = 'QUEUED'
        RETURNING t.id, t.product_key, t.device_name`,
       [j.id, j.wave, budget],
     )

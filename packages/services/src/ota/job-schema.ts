@@ -375,6 +375,19 @@ export const ZOtaTaskList = ZPage.extend({
   deviceName: z.string().trim().max(32).optional(),
 })
 export type TOtaTaskList = z.input<typeof ZOtaTaskList>
+/** The devices of a package across all its batches (console: package detail → device list; CSV export). */
+export const ZOtaPackageTaskFilter = z.object({
+  firmwareId: z.string().trim().min(1).max(64),
+  status: z.enum(OTA_TASK_STATUSES).optional(),
+  deviceName: z.string().trim().max(32).optional(),
+})
+export type TOtaPackageTaskFilter = z.input<typeof ZOtaPackageTaskFilter>
+export const ZOtaPackageTaskList = ZPage.extend(ZOtaPackageTaskFilter.shape)
+export type TOtaPackageTaskList = z.input<typeof ZOtaPackageTaskList>
+/** At most this many rows in one CSV export of a package's devices. */
+export const OTA_PACKAGE_EXPORT_MAX = 100_000
+/** The provinces and cities the devices of a product report (the region scope of a batch). */
+export const ZOtaRegionsInput = z.object({ productKey: ZProductKey })
 /** ref §8.2.4: the rate value (not its mode), tags; for dynamic batches also source versions and the timeout. */
 export const ZUpdateOtaJobInput = ZOtaJobRef.extend({
   rate: ZOtaRate.optional(),

@@ -8,6 +8,7 @@ import type { PageOf } from '../paging'
 import { findFirmware } from './firmware'
 import {
   OTA_ACTIVE_TASK_STATUSES,
+  OTA_PACKAGE_EXPORT_MAX,
   type OtaFailReason,
   type OtaJobStatus,
   type OtaTaskStatus,
@@ -17,6 +18,8 @@ import {
   type TCreateOtaStaticJobInput,
   type TCreateOtaVerifyJobInput,
   type TOtaJobList,
+  type TOtaPackageTaskFilter,
+  type TOtaPackageTaskList,
   type TOtaPolicy,
   type TOtaTaskList,
   type TUpdateOtaJobInput,
@@ -28,6 +31,9 @@ import {
   ZCreateOtaStaticJobInput,
   ZCreateOtaVerifyJobInput,
   ZOtaJobList,
+  ZOtaPackageTaskFilter,
+  ZOtaPackageTaskList,
+  ZOtaRegionsInput,
   ZOtaTaskList,
   ZOtaUnfinishedByDeviceInput,
   ZUpdateOtaJobInput,
@@ -181,6 +187,12 @@ interface TaskPlan {
   /** 'SCHEDULED' | null (push off) | 'AUTO' (OFFLINE or RATE by the device's status) */
   reason: 'SCHEDULED' | 'AUTO' | null
   waves: TOtaPolicy['waves']
+  /**
+   * A new batch: settle the conflicts of ref §8.1 in the INSERT itself (a task that meets a running upgrade of the
+   * device is created FAILED with 'conflict', as `settleConflicts` would mark it); the caller then cancels the
+   * replaced tasks with `cancelReplaced`. Without it the caller runs `settleConflicts`.
+   */
+  conflicts?: { multiModule: boolean; overwrite: boolean }
 }
 
 /**
@@ -214,6 +226,21 @@ async function insertTasks(tx: Tx, p: TaskPlan): Promise<number> {
       : p.reason === 'SCHEDULED'
         ? `'SCHEDULED'`
         : `CASE WHEN status = 'ONLINE' THEN 'RATE' ELSE 'OFFLINE' END`
+  // the other running tasks of the devices, in one pass (a hash join, not one index probe per device): with
+  // overwrite or multi-module, the not-yet-started ones of the same scope are canceled, so only IN_PROGRESS ones clash
+  const k = p.conflicts
+  const replaces = !!k && (k.overwrite || k.multiModule)
+  const sameScope = k?.multiModule ? 'o.module = $3' : 'true'
+  const busy = k
+    ? `, busy AS MATERIALIZED (
+      SELECT o.device_id,
+             bool_or(${sameScope} AND ${replaces ? `o.status = 'IN_PROGRESS'` : 'true'}) AS clash,
+             ${k.multiModule ? `count(DISTINCT o.module) FILTER (WHERE NOT (o.module = $3 AND o.status <> 'IN_PROGRESS'))` : '0'} AS modules
+      FROM ota_task o
+      WHERE o.product_key = $2 AND o.status IN ('CONFIRM', 'QUEUED', 'NOTIFIED', 'IN_PROGRESS') AND o.job_id <> $1::uuid
+      GROUP BY o.device_id)`
+    : ''
+  const clash = k ? `coalesce(b.clash OR b.modules >= 5, false)` : 'false'
   const sql = `
     WITH c AS (
       SELECT d.id, d.device_name, d.status::text AS status, d.firmware->>$3 AS version
@@ -221,13 +248,22 @@ async function insertTasks(tx: Tx, p: TaskPlan): Promise<number> {
     ), g AS (
       SELECT * FROM c ${gray ? `ORDER BY random() LIMIT (SELECT ceil(count(*) * ${Number(gray)} / 100.0) FROM c)` : ''}
     ), w AS (
-      SELECT *, row_number() OVER (ORDER BY random()) AS rn, count(*) OVER () AS n FROM g
-    )
+      SELECT *, ${waves.length ? 'row_number() OVER (ORDER BY random()) AS rn, count(*) OVER () AS n' : '0 AS rn, 0 AS n'} FROM g
+    )${busy}
     INSERT INTO ota_task (id, task_id, job_id, device_id, product_key, device_name, module, src_version, dest_version,
-                          status, queued_reason, wave, created_at, updated_at)
-    SELECT gen_random_uuid(), substr(replace(gen_random_uuid()::text, '-', ''), 1, 24), $1::uuid, id, $2, device_name,
-           $3, version, $4, '${p.status}', ${reason}, ${waveExpr}, now(), now()
-    FROM w`
+                          status, queued_reason, fail_reason, finished_at, wave, created_at, updated_at)
+    SELECT gen_random_uuid(), substr(md5(random()::text || random()::text), 1, 24), $1::uuid, w.id, $2, device_name,
+           $3, version, $4,
+           CASE WHEN ${clash} THEN 'FAILED' ELSE '${p.status}' END,
+           CASE WHEN ${clash} THEN NULL ELSE ${reason} END,
+           CASE WHEN ${clash} THEN 'conflict' END,
+           CASE WHEN ${clash} THEN now() END,
+           ${waveExpr}, now(), now()
+    FROM w ${k ? 'LEFT JOIN busy b ON b.device_id = w.id' : ''}
+    ORDER BY w.id`
+  // rows in device order (the (job, device) and (device, status) index insertions land next to each other instead of
+  // at random), task ids from the cheap generator (one strong random call per row, not two); sorts and CTEs in memory
+  await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`)
   return tx.$executeRawUnsafe(sql, ...params)
 }
 
@@ -253,15 +289,7 @@ export async function settleConflicts(
   const sameScope = multiModule ? 'o.module = n.module' : 'true'
   const one = taskId ? 'AND n.id = $2::uuid' : ''
   const params = taskId ? [jobRowId, taskId] : [jobRowId]
-  if (overwrite || multiModule)
-    await exec(
-      `UPDATE ota_task o SET status = 'CANCELED', progress_desc = 'replaced by a newer batch', finished_at = now(),
-              updated_at = now(), next_retry_at = NULL, queued_reason = NULL
-       FROM ota_task n
-       WHERE n.job_id = $1::uuid ${one} AND o.device_id = n.device_id AND o.job_id <> $1::uuid
-         AND o.status IN ('CONFIRM', 'QUEUED', 'NOTIFIED') AND ${sameScope}`,
-      ...params,
-    )
+  if (overwrite || multiModule) await cancelReplaced(exec, jobRowId, multiModule, taskId)
   await exec(
     `UPDATE ota_task n SET status = 'FAILED', fail_reason = 'conflict', queued_reason = NULL, finished_at = now(),
             updated_at = now()
@@ -275,6 +303,20 @@ export async function settleConflicts(
            : ''
        })`,
     ...params,
+  )
+}
+
+/** Overwrite / multi-module: the older tasks of the batch's devices (same module with multi-module) not yet started. */
+export async function cancelReplaced(exec: Exec, jobRowId: string, multiModule: boolean, taskId?: string) {
+  const sameScope = multiModule ? 'o.module = n.module' : 'true'
+  const one = taskId ? 'AND n.id = $2::uuid' : ''
+  await exec(
+    `UPDATE ota_task o SET status = 'CANCELED', progress_desc = 'replaced by a newer batch', finished_at = now(),
+            updated_at = now(), next_retry_at = NULL, queued_reason = NULL
+     FROM ota_task n
+     WHERE n.job_id = $1::uuid ${one} AND o.device_id = n.device_id AND o.job_id <> $1::uuid
+       AND o.status IN ('CONFIRM', 'QUEUED', 'NOTIFIED') AND ${sameScope}`,
+    ...(taskId ? [jobRowId, taskId] : [jobRowId]),
   )
 }
 
@@ -312,8 +354,14 @@ async function createJob(
     })
     let n = 0
     if (plan) {
-      n = await insertTasks(tx, { ...plan, jobRowId: j.id, firmware: b.firmware })
-      await settleConflicts(txExec(tx), j.id, multiModule, overwrite)
+      // the conflict check is part of the INSERT; the older tasks it replaces are canceled after it
+      n = await insertTasks(tx, {
+        ...plan,
+        jobRowId: j.id,
+        firmware: b.firmware,
+        conflicts: { multiModule, overwrite },
+      })
+      if (overwrite || multiModule) await cancelReplaced(txExec(tx), j.id, multiModule)
     }
     if (b.type === 'VERIFY')
       await tx.otaFirmware.update({ where: { id: b.firmware.id }, data: { status: 'VERIFYING' } })
@@ -736,6 +784,100 @@ export async function listTasks(db: Db, raw: TOtaTaskList): Promise<PageOf<OtaTa
     db.prisma.otaTask.count({ where }),
   ])
   return { items: rows.map((t) => taskView(t, j.jobId)), total, page: i.page, pageSize: i.pageSize }
+}
+
+/** A device's task in a package's combined device list: the task and the batch it belongs to. */
+export interface OtaPackageTaskView extends OtaTaskView {
+  jobType: string
+}
+
+function packageTaskWhere(firmwareRowId: string, i: { status?: string; deviceName?: string }) {
+  return {
+    job: { firmwareId: firmwareRowId },
+    ...(i.status ? { status: i.status } : {}),
+    ...(i.deviceName ? { deviceName: { contains: i.deviceName } } : {}),
+  }
+}
+
+/**
+ * The devices of a package across all its batches (newest change first), filtered by state and device name, with
+ * the package's task counts per state (the filter's device name applies to them, the state does not).
+ */
+export async function listPackageTasks(
+  db: Db,
+  raw: TOtaPackageTaskList,
+): Promise<PageOf<OtaPackageTaskView> & { counts: Record<string, number> }> {
+  const i = ZOtaPackageTaskList.parse(raw)
+  const f = await findFirmware(db, i.firmwareId)
+  const where = packageTaskWhere(f.id, i)
+  const [rows, total, grouped] = await Promise.all([
+    db.prisma.otaTask.findMany({
+      where,
+      include: { job: { select: { jobId: true, type: true } } },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+      skip: (i.page - 1) * i.pageSize,
+      take: i.pageSize,
+    }),
+    db.prisma.otaTask.count({ where }),
+    db.prisma.otaTask.groupBy({
+      by: ['status'],
+      where: packageTaskWhere(f.id, { deviceName: i.deviceName }),
+      _count: { _all: true },
+    }),
+  ])
+  return {
+    items: rows.map(({ job, ...t }) => ({ ...taskView(t, job.jobId), jobType: job.type })),
+    total,
+    page: i.page,
+    pageSize: i.pageSize,
+    counts: Object.fromEntries(grouped.map((g) => [g.status, g._count._all])),
+  }
+}
+
+/** The same list as CSV (at most OTA_PACKAGE_EXPORT_MAX rows, newest change first); the file name names the package. */
+export async function packageTasksCsv(db: Db, raw: TOtaPackageTaskFilter): Promise<{ fileName: string; csv: string }> {
+  const i = ZOtaPackageTaskFilter.parse(raw)
+  const f = await findFirmware(db, i.firmwareId)
+  const params: unknown[] = [f.id]
+  const conds = ['j.firmware_id = $1']
+  if (i.status) {
+    params.push(i.status)
+    conds.push(`t.status = $${params.length}`)
+  }
+  if (i.deviceName) {
+    params.push(`%${i.deviceName.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    conds.push(`t.device_name LIKE $${params.length}`)
+  }
+  const { rows } = await db.pool.query<Record<string, string | number | Date | null>>(
+    `SELECT t.device_name, t.product_key, j.job_id, j.type, t.module, t.src_version, t.dest_version, t.status,
+            t.queued_reason, t.progress, t.fail_reason, t.progress_desc, t.retries, t.updated_at
+     FROM ota_task t JOIN ota_job j ON j.id = t.job_id WHERE ${conds.join(' AND ')}
+     ORDER BY t.updated_at DESC, t.id LIMIT ${OTA_PACKAGE_EXPORT_MAX}`,
+    params,
+  )
+  const cell = (v: string | number | Date | null) => {
+    const s = v === null ? '' : v instanceof Date ? v.toISOString() : String(v)
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+  }
+  const head =
+    'DeviceName,ProductKey,JobId,JobType,Module,SrcVersion,DestVersion,Status,QueuedReason,Progress,FailReason,Description,Retries,UpdatedAt'
+  const lines = rows.map((r) => Object.values(r).map(cell).join(','))
+  return { fileName: `ota-${f.firmwareId}-devices.csv`, csv: `${head}\n${lines.join('\n')}${lines.length ? '\n' : ''}` }
+}
+
+/** The provinces and cities the product's devices report, with device counts (most devices first). */
+export async function reportedRegions(db: Db, raw: unknown) {
+  const i = ZOtaRegionsInput.parse(raw)
+  const { rows } = await db.pool.query<{ kind: 'province' | 'city'; name: string; province: string | null; n: string }>(
+    `SELECT 'province' AS kind, province AS name, NULL AS province, count(*) AS n FROM device
+       WHERE product_key = $1 AND province IS NOT NULL AND province <> '' GROUP BY province
+     UNION ALL
+     SELECT 'city', city, min(province), count(*) FROM device
+       WHERE product_key = $1 AND city IS NOT NULL AND city <> '' GROUP BY city
+     ORDER BY n DESC, name LIMIT 500`,
+    [i.productKey],
+  )
+  return rows.map((r) => ({ kind: r.kind, name: r.name, province: r.province, devices: Number(r.n) }))
 }
 
 /** ref ListOTAUnfinishedTaskByDevice: a device's tasks still running (optionally of one module). */

@@ -8,6 +8,7 @@ import { BizType, logContent } from '../runlog/writer'
 import { firmwareForPush, type PushFile } from './download'
 import { OTA_DYNAMIC_MAX_MATCHES, OTA_NO_RETRY_REASONS, OTA_STEP_FAIL_REASON, type OtaFailReason } from './job-schema'
 import { OTA_MQTT_MAX_BYTES, settleConflicts } from './jobs'
+import { ProgressWriter } from './progress'
 import { otaStorage } from './store'
 
 // The device side of OTA (ref §8.3, §8.4): upgrade notices, progress, version reports, firmware requests and
@@ -128,6 +129,8 @@ export interface OtaProtocol {
   /** Publishes the upgrade notice of each task (already claimed NOTIFIED) and logs it. */
   push(tasks: PushTask[], job: PushJob): Promise<void>
   failTasks(taskIds: string[], reason: OtaFailReason, desc?: string | null): Promise<number>
+  /** Group writes of progress steps so far: statements, reports, tasks written (the bench reads it). */
+  progressStats(): { writes: number; reports: number; tasks: number }
 }
 
 export interface PushTask {
@@ -153,6 +156,7 @@ export function createOtaProtocol(hub: DeviceHub): OtaProtocol {
     cache.set(firmwareRowId, { at: now, p })
     return p
   }
+  const steps = new ProgressWriter((sql, params) => db.pool.query(sql, params))
   const log = (
     s: { productKey: string; deviceName: string },
     traceId: string,
@@ -228,22 +232,21 @@ export function createOtaProtocol(hub: DeviceHub): OtaProtocol {
       await log(s, traceId, 'OTAProgressReport', 1004, { Message: problem, Content: text }, messageId)
       return
     }
-    const current = `SELECT id FROM ota_task WHERE device_id = $1 AND module = $2 AND status IN ('NOTIFIED', 'IN_PROGRESS')
-       ORDER BY updated_at DESC LIMIT 1`
-    // a step: one UPDATE of the device's running task of the module; a failure: the task, then failTasks
-    const { rows } =
+    // a step joins the next group write (one UPDATE for every report that arrived meanwhile, the latest step of a
+    // task wins); a failure first lets the steps before it land, then fails the task durably
+    const t =
       step > 0
-        ? await db.pool.query<{ id: string }>(
-            `UPDATE ota_task SET status = 'IN_PROGRESS', progress = $3, progress_desc = $4, queued_reason = NULL,
-                    first_progress_at = coalesce(first_progress_at, now()), updated_at = now()
-             WHERE id = (${current}) AND status IN ('NOTIFIED', 'IN_PROGRESS') RETURNING id`,
-            [s.deviceId, module, step, desc || null],
-          )
-        : await db.pool.query<{ id: string }>(
-            `UPDATE ota_task SET first_progress_at = coalesce(first_progress_at, now()) WHERE id = (${current}) RETURNING id`,
-            [s.deviceId, module],
-          )
-    const t = rows[0]
+        ? await steps.report(s.deviceId, module, step, desc || null)
+        : await steps.drain().then(async () => {
+            const { rows } = await db.pool.query<{ id: string }>(
+              `UPDATE ota_task SET first_progress_at = coalesce(first_progress_at, now())
+               WHERE id = (SELECT id FROM ota_task WHERE device_id = $1 AND module = $2
+                             AND status IN ('NOTIFIED', 'IN_PROGRESS') ORDER BY updated_at DESC LIMIT 1)
+               RETURNING id`,
+              [s.deviceId, module],
+            )
+            return rows[0]?.id ?? null
+          })
     if (!t) {
       await log(
         s,
@@ -258,12 +261,13 @@ export function createOtaProtocol(hub: DeviceHub): OtaProtocol {
       )
       return
     }
-    if (step < 0) await failTasks([t.id], OTA_STEP_FAIL_REASON[String(step)]!, desc || null)
+    if (step < 0) await failTasks([t], OTA_STEP_FAIL_REASON[String(step)]!, desc || null)
     await log(s, traceId, 'OTAProgressReport', 200, { Params: { step, desc, module } }, messageId)
   }
 
   /** After a version report: success at the target version, 'version' failure at another; dynamic batches match. */
   async function inform(s: DeviceSession, module: string, version: string, traceId: string) {
+    await steps.drain()
     const { rows: done } = await db.pool.query<{ product_key: string }>(
       `UPDATE ota_task SET status = 'SUCCEEDED', progress = 100, fail_reason = NULL, next_retry_at = NULL,
               queued_reason = NULL, finished_at = now(), updated_at = now()
@@ -479,5 +483,5 @@ export function createOtaProtocol(hub: DeviceHub): OtaProtocol {
     await hub.publish(topics.reply(topic), encodeDownloadReply(header, bytes), 0)
   }
 
-  return { progress, inform, firmwareGet, fileDownload, push, failTasks }
+  return { progress, inform, firmwareGet, fileDownload, push, failTasks, progressStats: () => ({ ...steps.stats }) }
 }

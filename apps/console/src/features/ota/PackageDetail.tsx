@@ -37,6 +37,7 @@ import type { RouterOutputs } from '@/trpc/types'
 import { JobAnalysis } from './JobAnalysis'
 import { FirmwareStatusBadge, formatBytes, JOB_STATUSES, type JobStatus, JobStatusTag } from './labels'
 import { canUpgrade, canVerify } from './PackagesTab'
+import { PackageTasks } from './PackageTasks'
 import {
   OTA_CUSTOM_INFO_MAX_LENGTH,
   OTA_DESCRIPTION_MAX_LENGTH,
@@ -168,37 +169,45 @@ function BatchesTab({ firmware, onPick }: { firmware: Firmware; onPick: (jobId: 
   )
 }
 
-/** The device list of the package, batch by batch (state filter with counts). */
-function DevicesTab({ firmware, jobId, onJob }: { firmware: Firmware; jobId?: string; onJob: (id: string) => void }) {
+/** The device list of the package: every batch's devices together (default), or one batch's (state filter with counts). */
+function DevicesTab({ firmware, jobId, onJob }: { firmware: Firmware; jobId?: string; onJob: (id?: string) => void }) {
   const t = useT()
   const trpc = useTRPC()
   const jobs = useQuery(trpc.otaJob.list.queryOptions({ firmwareId: firmware.id, page: 1, pageSize: 100 }))
   const items = jobs.data?.items ?? []
-  const current = items.find((j) => j.id === jobId) ?? items[0]
+  const current = items.find((j) => j.id === jobId)
   if (jobs.isPending) return <Card loading />
-  if (!current) return <Empty description={t('ota.pkg.noBatches')} />
+  if (items.length === 0) return <Empty description={t('ota.pkg.noBatches')} />
   return (
     <>
       <Flex gap={8} align="center" style={{ marginBottom: 12 }}>
-        <Typography.Text>{t('ota.pkg.batch')}</Typography.Text>
+        <Typography.Text>{t('ota.pkg.view')}</Typography.Text>
         <Select
-          value={current.id}
-          onChange={onJob}
-          aria-label={t('ota.pkg.batch')}
+          value={current?.id ?? ''}
+          onChange={(v: string) => onJob(v || undefined)}
+          aria-label={t('ota.pkg.view')}
+          popupMatchSelectWidth={false}
           style={{ minWidth: 360 }}
-          options={items.map((j) => ({
-            value: j.id,
-            label: `${j.jobId} · ${t(`ota.jobType.${j.type as 'STATIC'}`)} · ${t(`ota.jobStatus.${j.status as 'PLANNED'}`)}`,
-          }))}
+          options={[
+            { value: '', label: t('ota.pkg.allBatches') },
+            ...items.map((j) => ({
+              value: j.id,
+              label: `${j.jobId} · ${t(`ota.jobType.${j.type as 'STATIC'}`)} · ${t(`ota.jobStatus.${j.status as 'PLANNED'}`)}`,
+            })),
+          ]}
         />
       </Flex>
-      <TaskTable
-        key={current.id}
-        jobId={current.id}
-        counts={current.counts}
-        scheduleStart={current.scheduleStart}
-        live={RUNNING.includes(current.status)}
-      />
+      {current ? (
+        <TaskTable
+          key={current.id}
+          jobId={current.id}
+          counts={current.counts}
+          scheduleStart={current.scheduleStart}
+          live={RUNNING.includes(current.status)}
+        />
+      ) : (
+        <PackageTasks firmwareId={firmware.id} live={items.some((j) => RUNNING.includes(j.status))} />
+      )}
     </>
   )
 }

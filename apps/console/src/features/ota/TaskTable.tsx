@@ -1,26 +1,10 @@
 'use client'
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import {
-  App,
-  Button,
-  Dropdown,
-  Empty,
-  Flex,
-  Input,
-  Popconfirm,
-  Progress,
-  Segmented,
-  Space,
-  Table,
-  Tooltip,
-  Typography,
-} from 'antd'
-import Link from 'next/link'
+import { App, Button, Dropdown, Empty, Popconfirm, Space, Table, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { QueryError } from '@/components/QueryError'
 import { TimeText } from '@/components/TimeText'
-import { deviceHref } from '@/features/devices/links'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { downloadText, toCsv } from '@/lib/csv'
@@ -28,7 +12,8 @@ import { errorMessage } from '@/lib/errors'
 import { usePaging } from '@/lib/usePaging'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
-import { BULK_CANCELABLE, TASK_STATUSES, type TaskStatus, TaskStatusTag, useFailReason } from './labels'
+import { BULK_CANCELABLE, type TaskStatus } from './labels'
+import { TaskFilters, useTaskColumns } from './taskParts'
 
 type TaskRow = RouterOutputs['otaJob']['tasks']['items'][number]
 const ACTIVE: readonly string[] = ['CONFIRM', 'QUEUED', 'NOTIFIED', 'IN_PROGRESS']
@@ -54,7 +39,7 @@ export function TaskTable({
   const queryClient = useQueryClient()
   const { message } = App.useApp()
   const writable = useCanWrite()
-  const failReason = useFailReason()
+  const columns = useTaskColumns<TaskRow>(scheduleStart)
   const paging = usePaging()
   const [status, setStatus] = useState<TaskStatus | 'ALL'>('ALL')
   const [deviceName, setDeviceName] = useState('')
@@ -109,7 +94,6 @@ export function TaskTable({
       onError,
     }),
   )
-  const total = Object.values(counts ?? {}).reduce<number>((s, n) => s + (n ?? 0), 0)
   const rows = list.data?.items ?? []
   const selectedRows = rows.filter((r) => selected.includes(r.taskId))
 
@@ -124,78 +108,68 @@ export function TaskTable({
 
   return (
     <>
-      <Segmented<TaskStatus | 'ALL'>
-        value={status}
-        onChange={(v) => {
+      <TaskFilters
+        status={status}
+        counts={counts ?? {}}
+        onStatus={(v) => {
           setStatus(v)
           setSelected([])
           paging.reset()
         }}
-        options={[
-          { value: 'ALL', label: t('ota.tasks.all', { n: total }) },
-          ...TASK_STATUSES.map((s) => ({ value: s, label: `${t(`ota.taskStatus.${s}`)} (${counts?.[s] ?? 0})` })),
-        ]}
-        style={{ marginBottom: 12, flexWrap: 'wrap' }}
-      />
-      <Flex justify="space-between" gap={8} style={{ marginBottom: 12 }} wrap>
-        <Input.Search
-          allowClear
-          placeholder={t('ota.tasks.searchDevice')}
-          aria-label={t('ota.tasks.searchDevice')}
-          onSearch={(v) => {
-            setDeviceName(v.trim())
-            paging.reset()
-          }}
-          style={{ width: 240 }}
-        />
-        <Space wrap>
-          {writable && selectedRows.some((r) => r.status === 'CONFIRM') ? (
-            <Button
-              loading={confirm.isPending}
-              onClick={() =>
-                confirm.mutate({ taskIds: selectedRows.filter((r) => r.status === 'CONFIRM').map((r) => r.taskId) })
-              }
-            >
-              {t('ota.tasks.confirmSelected')}
+        onSearch={(v) => {
+          setDeviceName(v)
+          paging.reset()
+        }}
+        actions={
+          <Space wrap>
+            {writable && selectedRows.some((r) => r.status === 'CONFIRM') ? (
+              <Button
+                loading={confirm.isPending}
+                onClick={() =>
+                  confirm.mutate({ taskIds: selectedRows.filter((r) => r.status === 'CONFIRM').map((r) => r.taskId) })
+                }
+              >
+                {t('ota.tasks.confirmSelected')}
+              </Button>
+            ) : null}
+            {writable && selectedRows.some((r) => ACTIVE.includes(r.status)) ? (
+              <Popconfirm
+                title={t('ota.tasks.cancelSelectedConfirm', { n: selectedRows.length })}
+                okText={t('ota.tasks.cancelTasks')}
+                cancelText={t('common.cancel')}
+                okButtonProps={{ danger: true }}
+                onConfirm={() =>
+                  cancel
+                    .mutateAsync({
+                      jobId,
+                      taskIds: selectedRows.filter((r) => ACTIVE.includes(r.status)).map((r) => r.taskId),
+                    })
+                    .catch(() => {})
+                }
+              >
+                <Button danger>{t('ota.tasks.cancelSelected')}</Button>
+              </Popconfirm>
+            ) : null}
+            {writable ? (
+              <Dropdown
+                menu={{
+                  items: BULK_CANCELABLE.map((s) => ({
+                    key: s,
+                    disabled: !counts?.[s],
+                    label: t('ota.tasks.cancelAllOf', { state: t(`ota.taskStatus.${s}`), n: counts?.[s] ?? 0 }),
+                  })),
+                  onClick: ({ key }) => cancel.mutate({ jobId, statuses: [key as 'CONFIRM' | 'QUEUED' | 'NOTIFIED'] }),
+                }}
+              >
+                <Button loading={cancel.isPending}>{t('ota.tasks.bulkCancel')}</Button>
+              </Dropdown>
+            ) : null}
+            <Button onClick={exportCsv} disabled={!rows.length}>
+              {t('ota.tasks.export')}
             </Button>
-          ) : null}
-          {writable && selectedRows.some((r) => ACTIVE.includes(r.status)) ? (
-            <Popconfirm
-              title={t('ota.tasks.cancelSelectedConfirm', { n: selectedRows.length })}
-              okText={t('ota.tasks.cancelTasks')}
-              cancelText={t('common.cancel')}
-              okButtonProps={{ danger: true }}
-              onConfirm={() =>
-                cancel
-                  .mutateAsync({
-                    jobId,
-                    taskIds: selectedRows.filter((r) => ACTIVE.includes(r.status)).map((r) => r.taskId),
-                  })
-                  .catch(() => {})
-              }
-            >
-              <Button danger>{t('ota.tasks.cancelSelected')}</Button>
-            </Popconfirm>
-          ) : null}
-          {writable ? (
-            <Dropdown
-              menu={{
-                items: BULK_CANCELABLE.map((s) => ({
-                  key: s,
-                  disabled: !counts?.[s],
-                  label: t('ota.tasks.cancelAllOf', { state: t(`ota.taskStatus.${s}`), n: counts?.[s] ?? 0 }),
-                })),
-                onClick: ({ key }) => cancel.mutate({ jobId, statuses: [key as 'CONFIRM' | 'QUEUED' | 'NOTIFIED'] }),
-              }}
-            >
-              <Button loading={cancel.isPending}>{t('ota.tasks.bulkCancel')}</Button>
-            </Dropdown>
-          ) : null}
-          <Button onClick={exportCsv} disabled={!rows.length}>
-            {t('ota.tasks.export')}
-          </Button>
-        </Space>
-      </Flex>
+          </Space>
+        }
+      />
       {list.error ? (
         <QueryError error={list.error} onRetry={() => list.refetch()} />
       ) : (
@@ -211,61 +185,9 @@ export function TaskTable({
           }
           locale={{ emptyText: <Empty description={t('ota.tasks.empty')} /> }}
           columns={[
-            {
-              title: t('ota.tasks.device'),
-              dataIndex: 'deviceName',
-              render: (dn: string, r) => (
-                <Link href={deviceHref(r.productKey, dn)} className="mono">
-                  {dn}
-                </Link>
-              ),
-            },
-            {
-              title: t('ota.tasks.version'),
-              key: 'version',
-              render: (_, r) => (
-                <Typography.Text className="mono" style={{ whiteSpace: 'nowrap' }}>
-                  {r.srcVersion ?? '-'} → {r.destVersion}
-                </Typography.Text>
-              ),
-            },
-            {
-              title: t('ota.tasks.status'),
-              dataIndex: 'status',
-              render: (s: string, r) => (
-                <TaskStatusTag status={s} queuedReason={r.queuedReason} scheduleStart={scheduleStart} />
-              ),
-            },
-            {
-              title: t('ota.tasks.progress'),
-              dataIndex: 'progress',
-              render: (p: number, r) =>
-                r.status === 'IN_PROGRESS' || r.status === 'SUCCEEDED' || (r.status === 'FAILED' && p > 0) ? (
-                  <Tooltip title={r.progressDesc || undefined}>
-                    <Progress
-                      percent={r.status === 'SUCCEEDED' ? 100 : Math.max(0, p)}
-                      size="small"
-                      status={r.status === 'FAILED' ? 'exception' : r.status === 'SUCCEEDED' ? 'success' : 'active'}
-                      style={{ width: 140, margin: 0 }}
-                      aria-label={t('ota.tasks.progressOf', { name: r.deviceName })}
-                    />
-                  </Tooltip>
-                ) : (
-                  '-'
-                ),
-            },
-            {
-              title: t('ota.tasks.failReason'),
-              dataIndex: 'failReason',
-              render: (f: string | null, r) =>
-                f ? (
-                  <Tooltip title={r.progressDesc || undefined}>
-                    <Typography.Text type="danger">{failReason(f)}</Typography.Text>
-                  </Tooltip>
-                ) : (
-                  '-'
-                ),
-            },
+            columns.device,
+            columns.version,
+            ...columns.state,
             { title: t('ota.tasks.retries'), dataIndex: 'retries' },
             {
               title: t('ota.tasks.updatedAt'),

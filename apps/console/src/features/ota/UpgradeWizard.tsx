@@ -11,7 +11,6 @@ import {
   Divider,
   Flex,
   Form,
-  Input,
   InputNumber,
   Modal,
   Radio,
@@ -36,6 +35,7 @@ import { useTRPC } from '@/trpc/react'
 import { useReportedVersions } from './AddPackageModal'
 import { cleanTags, DeliveryFields, DeviceMultiSelect, TagsField, YesNo } from './fields'
 import { FAIL_REASONS, type FailReason } from './labels'
+import { RegionSelect } from './RegionSelect'
 import { OTA_MAX_PUSH_PER_MINUTE } from './rules'
 import { constantMinutes, variableSchedule } from './schedule'
 import { ChunkedUpload } from './upload'
@@ -333,9 +333,9 @@ function ScopeStep({ firmware }: { firmware: FirmwareRef }) {
           name="region"
           label={t('ota.wizard.scope.region')}
           tooltip={t('ota.help.region')}
-          rules={[{ required: true, whitespace: true, max: 64, message: t('ota.rules.region') }]}
+          rules={[{ required: true, message: t('ota.rules.region') }]}
         >
-          <Input placeholder={t('ota.wizard.scope.regionPlaceholder')} style={{ width: 280 }} />
+          <RegionSelect productKey={firmware.productKey} />
         </Form.Item>
       ) : null}
       {scope !== 'SPECIFIC' ? (
