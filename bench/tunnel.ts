@@ -3,8 +3,16 @@
 // client — so the bytes take every hop a real deployment has: access WS → relay → device WS → agent → TCP.
 // Prints MB/s upstream (access → device service), downstream (device service → access) and echoed (both at once).
 //
+// --echo: keystroke echo latency of remote login instead. A real OpenSSH server (apps/bff/src/testing-sshd.ts, root
+// needed) sits behind the agent as `_SSH`; the bench plays the browser on /api/ws/terminal (signed in), so each key
+// takes the path a user's does: terminal WebSocket → node's SSH client → relay → device WebSocket → agent → sshd →
+// bash, and its echo the way back. Single characters typed at the shell prompt, one at a time, each timed from send
+// to its echo; p50/p95/max over --keys (default 500, after 20 warm-up keys). The same typing straight into sshd
+// with an SSH client in this process (no node, no tunnel) is the baseline.
+//
 //   pnpm --filter @iotops/bench tunnel                 (64 MB each way)
 //   pnpm --filter @iotops/bench tunnel -- --mb 256 --rate-kbps 1024
+//   pnpm --filter @iotops/bench tunnel -- --echo [--keys 1000] [--sshd-port 2230]
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -15,13 +23,25 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Device } from '@iotops/device-sdk'
 import { TunnelAccess, TunnelAgent } from '@iotops/device-sdk/tunnel'
+import { Client as SshClient } from 'ssh2'
+import WebSocket from 'ws'
 import { freePort, stopChild, waitFor } from './lib/proc'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values: argv } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { mb: { type: 'string' }, 'rate-kbps': { type: 'string' }, out: { type: 'string' } },
+  options: {
+    mb: { type: 'string' },
+    'rate-kbps': { type: 'string' },
+    out: { type: 'string' },
+    echo: { type: 'boolean' },
+    keys: { type: 'string' },
+    'sshd-port': { type: 'string' },
+  },
 })
+const ECHO = argv.echo === true
+const KEYS = Number(argv.keys ?? 500)
+const WARMUP_KEYS = 20
 const MB = Number(argv.mb ?? 64)
 const total = MB * 1024 * 1024
 const rateKBps = argv['rate-kbps'] ? Number(argv['rate-kbps']) : undefined
@@ -68,6 +88,183 @@ async function services() {
   }
 }
 
+interface TestSshd {
+  port: number
+  user: string
+  password: string
+  stop(): Promise<void>
+}
+
+/** The test sshd of the integration tests (a throwaway user, its own host key and config, on a loopback port). */
+async function startSshd(port?: number): Promise<TestSshd> {
+  const m = (await import(path.join(root, 'apps/bff/src/testing-sshd.ts'))) as {
+    sshdUnavailable(): string | null
+    startTestSshd(port?: number): Promise<TestSshd>
+  }
+  const why = m.sshdUnavailable()
+  if (why) throw new Error(`--echo needs a real sshd: ${why}`)
+  return m.startTestSshd(port)
+}
+
+/** A shell to type into: what it printed since `reset`, waited on as it arrives. */
+interface Term {
+  send(keys: string): void
+  reset(): void
+  /** what was printed since `reset` */
+  output(): string
+  until(pred: (out: string) => boolean, ms: number): Promise<void>
+  /** resolves once nothing has been printed for `ms` */
+  quiet(ms: number): Promise<void>
+  close(): void
+}
+
+function makeTerm(send: (keys: string) => void, onData: (fn: (c: Buffer) => void) => void, close: () => void): Term {
+  let buf = ''
+  let last = Date.now()
+  let waiter: (() => void) | null = null
+  const decoder = new TextDecoder()
+  onData((c) => {
+    buf += decoder.decode(c, { stream: true })
+    last = Date.now()
+    waiter?.()
+  })
+  return {
+    send,
+    close,
+    reset: () => {
+      buf = ''
+    },
+    output: () => buf,
+    until: (pred, ms) =>
+      new Promise<void>((resolve, reject) => {
+        if (pred(buf)) return resolve()
+        const timer = setTimeout(() => {
+          waiter = null
+          reject(new Error(`no echo within ${ms} ms (output so far ${JSON.stringify(buf.slice(-80))})`))
+        }, ms)
+        waiter = () => {
+          if (!pred(buf)) return
+          clearTimeout(timer)
+          waiter = null
+          resolve()
+        }
+      }),
+    quiet: async (ms) => {
+      while (Date.now() - last < ms) await new Promise((r) => setTimeout(r, ms / 4))
+    },
+  }
+}
+
+/** The browser's side of remote login: /api/ws/terminal with the console session cookie. */
+async function terminalTerm(
+  httpPort: number,
+  cookie: string,
+  ref: { productKey: string; deviceName: string },
+  sshd: TestSshd,
+): Promise<Term> {
+  const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/api/ws/terminal`, { headers: { cookie } })
+  ws.on('error', () => {})
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  const sinks: ((c: Buffer) => void)[] = []
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('remote login did not get ready within 30 s')), 30_000)
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        for (const f of sinks) f(data as Buffer)
+        return
+      }
+      const m = JSON.parse(data.toString()) as { type: string; state?: string; message?: string }
+      if (m.type === 'status' && m.state === 'ready') {
+        clearTimeout(timer)
+        resolve()
+      } else if (m.type === 'error' || m.type === 'closed') {
+        clearTimeout(timer)
+        reject(new Error(`remote login: ${m.message}`))
+      }
+    })
+  })
+  ws.send(
+    JSON.stringify({
+      type: 'open',
+      ...ref,
+      credentials: { username: sshd.user, password: sshd.password },
+      cols: 200,
+      rows: 50,
+    }),
+  )
+  const term = makeTerm(
+    (keys) => ws.send(Buffer.from(keys, 'utf8'), { binary: true }),
+    (fn) => sinks.push(fn),
+    () => ws.close(),
+  )
+  await ready
+  return term
+}
+
+/** The baseline: an SSH client in this process straight to sshd (no node, no tunnel). */
+async function directTerm(sshd: TestSshd): Promise<Term> {
+  const c = new SshClient()
+  // Nagle off, as on every hop of the tunnel path (ssh2 leaves its own socket's default)
+  const sock = net.connect(sshd.port, '127.0.0.1')
+  sock.setNoDelay(true)
+  await new Promise<void>((resolve, reject) => {
+    c.once('ready', () => resolve())
+    c.once('error', reject)
+    c.connect({ sock, username: sshd.user, password: sshd.password, tryKeyboard: false })
+  })
+  const ch = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
+    c.shell({ term: 'xterm-256color', cols: 200, rows: 50 }, (e, channel) => (e ? reject(e) : resolve(channel))),
+  )
+  return makeTerm(
+    (keys) => ch.write(keys),
+    (fn) => ch.on('data', fn),
+    () => c.end(),
+  )
+}
+
+/** Types single letters at the prompt, each after the previous one's echo; the echo times in ms (warm-up dropped). */
+async function typeKeys(t: Term, n: number): Promise<number[]> {
+  await t.quiet(500)
+  const letters = 'abcdefghijklmnopqrstuvwxyz'
+  const times: number[] = []
+  const odd: string[] = []
+  for (let i = 0; i < n + WARMUP_KEYS; i++) {
+    // ^U now and then: the line stays short, so readline never redraws it
+    if (i > 0 && i % 50 === 0) {
+      t.send('\x15')
+      await t.quiet(100)
+    }
+    const ch = letters[i % letters.length] as string
+    t.reset()
+    const t0 = process.hrtime.bigint()
+    t.send(ch)
+    await t.until((out) => out.includes(ch), 5000)
+    if (i >= WARMUP_KEYS) times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+    // the echo is the key itself and nothing else (no stale output was taken for it)
+    if (t.output() !== ch) odd.push(JSON.stringify(t.output()))
+  }
+  t.send('\x15')
+  if (odd.length) log(`${odd.length} echoes were not exactly the key: ${odd.slice(0, 5).join(' ')}`)
+  return times
+}
+
+function latency(times: number[]) {
+  const sorted = [...times].sort((a, b) => a - b)
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number
+  const r = (x: number) => Number(x.toFixed(2))
+  return {
+    keys: sorted.length,
+    p50Ms: r(q(0.5)),
+    p95Ms: r(q(0.95)),
+    p99Ms: r(q(0.99)),
+    maxMs: r(sorted.at(-1) as number),
+    meanMs: r(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  }
+}
+
 async function trpc<T>(base: string, cookie: string, proc: string, input: unknown): Promise<T> {
   const r = await fetch(`${base}/api/trpc/${proc}`, {
     method: 'POST',
@@ -100,7 +297,9 @@ async function main() {
   })
   let server: ChildProcess | null = null
   const svc = await services()
+  let sshd: TestSshd | null = null
   try {
+    if (ECHO) sshd = await startSshd(argv['sshd-port'] ? Number(argv['sshd-port']) : undefined)
     log(`starting a node (DATA_DIR ${dataDir})…`)
     server = spawn(process.execPath, ['--import', 'tsx', 'apps/bff/src/main.ts'], { cwd: root, env, stdio: 'ignore' })
     const base = `http://127.0.0.1:${httpPort}`
@@ -130,9 +329,45 @@ async function main() {
         SINK: { host: '127.0.0.1', port: svc.sink.port },
         SOURCE: { host: '127.0.0.1', port: svc.source.port },
         ECHO: { host: '127.0.0.1', port: svc.echo.port },
+        ...(sshd ? { _SSH: { host: '127.0.0.1', port: sshd.port } } : {}),
       },
     })
     await agent.start()
+    if (sshd) {
+      const ref = { productKey: product.productKey, deviceName: dev.deviceName }
+      // remote login needs the device online: retry until the node has processed its CONNECT
+      const remote = await waitFor(
+        () => terminalTerm(httpPort, cookie, ref, sshd!).catch(() => null),
+        30_000,
+        'remote login',
+      )
+      log(`typing ${KEYS} keys through remote login…`)
+      const viaTunnel = latency(await typeKeys(remote, KEYS))
+      remote.close()
+      const direct = await directTerm(sshd)
+      log(`typing ${KEYS} keys straight into sshd (baseline)…`)
+      const baseline = latency(await typeKeys(direct, KEYS))
+      direct.close()
+      const result = {
+        date: new Date().toISOString(),
+        mode: 'echo',
+        remoteLogin: viaTunnel,
+        directSsh: baseline,
+        loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+        cpus: os.cpus().length,
+        node: process.version,
+      }
+      console.log(JSON.stringify(result, null, 2))
+      if (argv.out !== '-') {
+        const stamp = result.date.replace(/[:.]/g, '-').slice(0, 19)
+        const out = argv.out ?? path.join(root, 'bench', 'results', `tunnel-echo-${stamp}.json`)
+        fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+        log(`wrote ${path.relative(root, out)}`)
+      }
+      await agent.stop()
+      await device.client.endAsync()
+      return
+    }
     // the device is online once the node has processed its CONNECT: retry creating until it has
     const t = await waitFor(
       () =>
@@ -215,6 +450,7 @@ async function main() {
     await device.client.endAsync()
   } finally {
     svc.close()
+    await sshd?.stop()
     if (server) await stopChild(server, 30_000)
     fs.rmSync(dataDir, { recursive: true, force: true })
   }

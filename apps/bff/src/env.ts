@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { otlp } from '@iotops/services'
+import { otlp, type remoteLogin } from '@iotops/services'
 import { z } from 'zod'
 
 // The one place that reads the environment; the rest of the server receives a typed Config.
@@ -10,6 +10,22 @@ const port = (name: string, dflt: number) =>
     .min(0, `${name} must be 0–65535`)
     .max(65535, `${name} must be 0–65535`)
     .default(dflt)
+
+/** an optional whole number of seconds ≥ 1 */
+const seconds = (name: string) =>
+  z.coerce
+    .number({ message: `${name} must be a number of seconds` })
+    .int(`${name} must be a whole number of seconds`)
+    .min(1, `${name} must be at least 1 second`)
+    .optional()
+/** an optional count ≥ 1 */
+const count = (name: string) =>
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(1000, `${name} must be at most 1000`)
+    .optional()
 
 const ZEnv = z.object({
   PORT: port('PORT', 3000),
@@ -82,9 +98,30 @@ const ZEnv = z.object({
         return z.NEVER
       }
     }),
+  /** remote login (browser SSH) limits; unset = the built-in defaults (remoteLogin.DEFAULT_REMOTE_LOGIN_LIMITS) */
+  REMOTE_LOGIN_IDLE_TIMEOUT_S: seconds('REMOTE_LOGIN_IDLE_TIMEOUT_S'),
+  REMOTE_LOGIN_MAX_SESSION_S: seconds('REMOTE_LOGIN_MAX_SESSION_S'),
+  REMOTE_LOGIN_MAX_SESSIONS_PER_DEVICE: count('REMOTE_LOGIN_MAX_SESSIONS_PER_DEVICE'),
+  REMOTE_LOGIN_MAX_SESSIONS_PER_USER: count('REMOTE_LOGIN_MAX_SESSIONS_PER_USER'),
+  REMOTE_LOGIN_SHARE_MAX_FAILURES: count('REMOTE_LOGIN_SHARE_MAX_FAILURES'),
+  REMOTE_LOGIN_SHARE_LOCK_S: seconds('REMOTE_LOGIN_SHARE_LOCK_S'),
 })
 
 export type Config = z.infer<typeof ZEnv> & { dataDir: string }
+
+/** The remote-login limits the environment sets (only those given). */
+export function remoteLoginLimitsOf(c: Config): Partial<remoteLogin.RemoteLoginLimits> {
+  const ms = (s: number | undefined) => (s === undefined ? undefined : s * 1000)
+  const p: Partial<remoteLogin.RemoteLoginLimits> = {
+    idleTimeoutMs: ms(c.REMOTE_LOGIN_IDLE_TIMEOUT_S),
+    maxSessionMs: ms(c.REMOTE_LOGIN_MAX_SESSION_S),
+    maxSessionsPerDevice: c.REMOTE_LOGIN_MAX_SESSIONS_PER_DEVICE,
+    maxSessionsPerUser: c.REMOTE_LOGIN_MAX_SESSIONS_PER_USER,
+    shareMaxFailures: c.REMOTE_LOGIN_SHARE_MAX_FAILURES,
+    shareLockMs: ms(c.REMOTE_LOGIN_SHARE_LOCK_S),
+  }
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined))
+}
 
 /** Validates the environment; on bad values prints every problem at once and exits. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

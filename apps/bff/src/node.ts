@@ -35,7 +35,7 @@ import {
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http'
 import pino, { type Logger } from 'pino'
 import { createWebSocketStream, WebSocketServer } from 'ws'
-import type { Config } from './env'
+import { type Config, remoteLoginLimitsOf } from './env'
 import { linkBase, otaRoutes } from './ota-http'
 import { subscriptionRoutes } from './subscription-http'
 
@@ -82,6 +82,8 @@ export async function startNode(config: Config, opts: { log?: Logger } = {}): Pr
       redact: ['*.password', '*.deviceSecret', '*.token', '*.authorization', '*.cookie'],
     })
   const nodeId = config.NODE_ID ?? `node-${randomBytes(3).toString('hex')}`
+  // remote login's limits are process-wide: the environment's (REMOTE_LOGIN_*) over the built-in defaults
+  remoteLogin.configureRemoteLogin(remoteLoginLimitsOf(config))
   const stops: (() => Promise<void>)[] = []
   const cleanup = async () => {
     for (const s of stops.reverse()) await s().catch((e) => log.error({ err: e }, 'shutdown step failed'))

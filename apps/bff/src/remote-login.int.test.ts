@@ -4,12 +4,12 @@ import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Device } from '@iotops/device-sdk'
-import { TunnelAgent } from '@iotops/device-sdk/tunnel'
-import { remoteLogin, tunnelRelayOf } from '@iotops/services'
+import { type AgentEvent, TunnelAgent } from '@iotops/device-sdk/tunnel'
+import { auth, remoteLogin, tunnelRelayOf } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { RunningNode } from './node'
-import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode } from './testing'
+import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode, TEST_ACTOR } from './testing'
 import { sshdUnavailable, startTestSshd, type TestSshd } from './testing-sshd'
 
 const skip = sshdUnavailable()
@@ -19,6 +19,8 @@ let sshd: TestSshd
 let ref: { productKey: string; deviceName: string }
 let device: Device
 let agent: TunnelAgent
+/** the agent's service map (the test points `_SSH` at another sshd by changing it) */
+let agentServices: Record<string, { host: string; port: number }>
 
 beforeAll(async () => {
   if (skip) return
@@ -34,7 +36,8 @@ beforeAll(async () => {
     deviceName: d.deviceName,
     deviceSecret: d.deviceSecret,
   })
-  agent = new TunnelAgent(device, { services: { _SSH: { host: '127.0.0.1', port: sshd.port } }, reconnectDelayMs: 200 })
+  agentServices = { _SSH: { host: '127.0.0.1', port: sshd.port } }
+  agent = new TunnelAgent(device, { services: agentServices, reconnectDelayMs: 200 })
   await agent.start()
   await eventually(async () => {
     const row = await node.db.prisma.device.findUnique({ where: { productKey_deviceName: ref } })
@@ -245,33 +248,147 @@ describe.skipIf(!!skip)(`remote login over a tunnel to a real sshd${skip ? ` (sk
       remoteLogin.configureRemoteLogin({ idleTimeoutMs: 5 * 60_000, maxSessionsPerDevice: 5 })
     }
   })
+  it('limits concurrent sessions per console user', async () => {
+    remoteLogin.configureRemoteLogin({ maxSessionsPerUser: 1 })
+    try {
+      const t = await terminal({ ...ref, credentials: creds() })
+      expect(t.settled.state).toBe('ready')
+      const second = await terminal({ ...ref, credentials: creds() })
+      expect(second.settled).toMatchObject({ type: 'error' })
+      expect(second.settled.message).toMatch(/you already have 1 remote login sessions open \(at most 1\)/)
+      t.ws.close()
+      await t.closed
+      // the slot is free again once the first one ended
+      const third = await eventually(async () => {
+        const x = await terminal({ ...ref, credentials: creds() })
+        if (x.settled.state === 'ready') return x
+        x.ws.close()
+        return null
+      })
+      third.ws.close()
+      await third.closed
+    } finally {
+      remoteLogin.configureRemoteLogin({ maxSessionsPerUser: 5 })
+    }
+  })
+
+  it('ends a session at its absolute timeout even while keys keep coming, and stores why', async () => {
+    remoteLogin.configureRemoteLogin({ maxSessionMs: 2000 })
+    try {
+      const t = await terminal({ ...ref, credentials: creds() })
+      expect(t.settled.state).toBe('ready')
+      const sessionId = t.settled.sessionId!
+      // typing keeps the idle timer away; the absolute one still ends it
+      const typing = setInterval(() => t.type(' '), 300)
+      await t.closed
+      clearInterval(typing)
+      expect(t.messages.at(-1)).toMatchObject({ type: 'closed', reason: 'timeout' })
+      expect(t.messages.at(-1)?.message).toMatch(/maximum duration/)
+      const row = await eventually(async () => {
+        const r = await node.db.prisma.sshSession.findUnique({ where: { id: sessionId } })
+        return r?.endedAt ? r : null
+      })
+      expect(row.endReason).toBe('timeout')
+    } finally {
+      remoteLogin.configureRemoteLogin({ maxSessionMs: remoteLogin.DEFAULT_REMOTE_LOGIN_LIMITS.maxSessionMs })
+    }
+  })
+
+  it('trusts the host key of the first login, refuses a changed one until an admin forgets it', async () => {
+    // earlier tests logged in: the key of the test sshd is recorded
+    const first = (await api.call<remoteLogin.KnownHostKey>('remoteLogin.hostKey', ref)).data!
+    expect(first.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/)
+    expect(first.algorithm).toBe('ssh-ed25519')
+    expect(first.firstSeenBy).toBe('admin@example.com')
+    // the device is re-installed: another sshd with another host key behind the same `_SSH`
+    const other = await startTestSshd()
+    agentServices._SSH = { host: '127.0.0.1', port: other.port }
+    try {
+      const refused = await terminal({ ...ref, credentials: creds() })
+      expect(refused.settled).toMatchObject({ type: 'error' })
+      expect(refused.settled.message).toContain(`${first.fingerprint} (ssh-ed25519) was recorded at the first login`)
+      expect(refused.settled.message).toMatch(/host key has changed.*the device now presents SHA256:/)
+      expect((await runLog('LoginConsoleSsh')).at(-1)).toMatchObject({ code: 403 })
+      // forgetting is for admins only
+      await auth.createUser(node.db, TEST_ACTOR, {
+        email: 'rl-operator@example.com',
+        name: 'Operator',
+        password: 'operator-password-1',
+        role: 'OPERATOR',
+      })
+      const op = await signInHttp(node, 'rl-operator@example.com', 'operator-password-1')
+      expect((await op.call('remoteLogin.forgetHostKey', ref, 'mutation')).error?.data.code).toBe('FORBIDDEN')
+      expect((await api.call('remoteLogin.forgetHostKey', ref, 'mutation')).data).toEqual({ forgotten: true })
+      expect((await api.call('remoteLogin.hostKey', ref)).data).toBeNull()
+      const again = await terminal({ ...ref, credentials: creds() })
+      expect(again.settled.state).toBe('ready')
+      again.ws.close()
+      await again.closed
+      const second = (await api.call<remoteLogin.KnownHostKey>('remoteLogin.hostKey', ref)).data!
+      expect(second.fingerprint).toMatch(/^SHA256:/)
+      expect(second.fingerprint).not.toBe(first.fingerprint)
+    } finally {
+      agentServices._SSH = { host: '127.0.0.1', port: sshd.port }
+      await api.call('remoteLogin.forgetHostKey', ref, 'mutation')
+      await other.stop()
+    }
+  })
 })
 
 describe.skipIf(!!skip)('device-initiated remote login', () => {
-  it('the device asks for its channel; remote login then works while its MQTT connection is down', async () => {
+  it('the agent asks for its 7-day channel, a renewal replaces it, and remote login works while MQTT is down', async () => {
     const { productKey, devices } = await seedSensorProduct(node, 1)
     const d = devices[0]!
     const own = { productKey, deviceName: d.deviceName }
     const dev = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, ...own, deviceSecret: d.deviceSecret })
+    const topic = `/sys/${productKey}/${d.deviceName}/secure_tunnel/proxy/request`
+    const replies: { id: string; code: number; data: { tunnel_id?: string; expire_time?: number } }[] = []
+    await dev.client.subscribeAsync(`${topic}_reply`)
+    dev.client.on('message', (t, p) => {
+      if (t === `${topic}_reply`) replies.push(JSON.parse(p.toString()))
+    })
+    const events: AgentEvent[] = []
     const ag = new TunnelAgent(dev, {
       services: { _SSH: { host: '127.0.0.1', port: sshd.port } },
       reconnectDelayMs: 200,
+      remoteLogin: true,
+    })
+    ag.on('event', (e: AgentEvent) => events.push(e))
+    await eventually(async () => {
+      const row = await node.db.prisma.device.findUnique({ where: { productKey_deviceName: own } })
+      return row?.status === 'ONLINE'
     })
     await ag.start()
     try {
-      const topic = `/sys/${productKey}/${d.deviceName}/secure_tunnel/proxy/request`
-      const replies: { id: string; code: number; data: { tunnel_id?: string } }[] = []
-      await dev.client.subscribeAsync(`${topic}_reply`)
-      dev.client.on('message', (t, p) => {
-        if (t === `${topic}_reply`) replies.push(JSON.parse(p.toString()))
-      })
-      await dev.client.publishAsync(topic, JSON.stringify({ id: '7', params: { service_types: ['_SSH'] } }))
-      const r = await eventually(async () => replies[0])
-      expect(r).toMatchObject({ id: '7', code: 200 })
+      // on start: one request, answered with a remote-login tunnel valid 7 days that the agent connects
+      const first = await eventually(async () => replies[0])
+      expect(first.code).toBe(200)
+      expect(first.id).toMatch(/^rl-/)
       const relay = tunnelRelayOf(node.hub)!
-      await eventually(async () => relay.deviceConnected(r.data.tunnel_id!))
+      const firstId = first.data.tunnel_id!
+      await eventually(async () => relay.deviceConnected(firstId))
+      expect(ag.remoteLogin()).toEqual({ tunnelId: firstId, connected: true })
+      const row1 = await node.db.prisma.tunnel.findUnique({ where: { tunnelId: firstId } })
+      expect(row1?.purpose).toBe('remote_login')
+      const days = (row1!.expiresAt.getTime() - row1!.createdAt.getTime()) / 86_400_000
+      expect(days).toBeCloseTo(7, 3)
+      expect(first.data.expire_time).toBe(row1!.expiresAt.getTime())
 
-      // the business MQTT connection goes away; the agent's tunnel stays
+      // the daily renewal (called directly here): a new tunnel replaces the old one, which is closed
+      ag.requestRemoteLogin()
+      const second = await eventually(async () => replies[1])
+      const secondId = second.data.tunnel_id!
+      expect(second.code).toBe(200)
+      expect(secondId).not.toBe(firstId)
+      await eventually(async () => relay.deviceConnected(secondId))
+      await eventually(async () => !relay.deviceConnected(firstId))
+      expect((await node.db.prisma.tunnel.findUnique({ where: { tunnelId: firstId } }))?.status).toBe('CLOSED')
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'remote-login', tunnelId: secondId, replaced: firstId }),
+      )
+      expect(ag.connectedTunnels()).toEqual([secondId])
+
+      // the business MQTT connection goes away; the agent's tunnel stays and carries remote login
       dev.client.end(true)
       await eventually(async () => {
         const row = await node.db.prisma.device.findUnique({ where: { productKey_deviceName: own } })
@@ -282,6 +399,12 @@ describe.skipIf(!!skip)('device-initiated remote login', () => {
       t.type('echo offline-$((3*3))\n')
       await t.waitFor('offline-9')
       t.ws.close()
+      await t.closed
+      // that session went through the device-initiated tunnel (no new tunnel was opened for it)
+      const open = await node.db.prisma.tunnel.findMany({
+        where: { productKey, deviceName: d.deviceName, status: 'OPEN' },
+      })
+      expect(open.map((x) => x.tunnelId)).toEqual([secondId])
     } finally {
       await ag.stop()
       dev.client.end(true)

@@ -268,7 +268,7 @@ describe('secure tunnels', () => {
     await dev.stop()
   })
 
-  it('the iotops-agent program: connects with the triple, serves the mapped service, stops cleanly on SIGTERM', async () => {
+  it('the iotops-agent program: connects with the triple, serves the mapped service, asks for its remote-login channel, stops cleanly on SIGTERM', async () => {
     const { productKey, devices } = await seedSensorProduct(node, 1)
     const d = devices[0]!
     const bin = path.resolve(
@@ -287,6 +287,7 @@ describe('secure tunnels', () => {
         `mqtt://127.0.0.1:${node.mqttPort}`,
         '--service',
         `ECHO=127.0.0.1:${echoPort}`,
+        '--remote-login',
       ],
       // the secret through the environment, out of the process list
       { env: { ...process.env, IOTOPS_DEVICE_SECRET: d.deviceSecret }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -301,6 +302,15 @@ describe('secure tunnels', () => {
     try {
       await eventually(async () => out.includes('agent ready'), 20_000)
       expect(out).not.toContain(d.deviceSecret)
+      // --remote-login: it asked for its own remote-login channel (7 days) and holds it
+      const rl = await eventually(async () =>
+        node.db.prisma.tunnel.findFirst({
+          where: { productKey, deviceName: d.deviceName, purpose: 'remote_login', status: 'OPEN' },
+        }),
+      )
+      expect(Math.abs(rl.expiresAt.getTime() - rl.createdAt.getTime() - 7 * 86_400_000)).toBeLessThan(5000)
+      await eventually(async () => (await listed(rl.tunnelId)).deviceConnected)
+      expect(out).toContain('"msg":"remote-login"')
       const t = await create({ productKey, deviceName: d.deviceName })
       await eventually(async () => (await listed(t.tunnelId)).deviceConnected)
       const access = await TunnelAccess.connect(t.accessUrl, t.accessToken)

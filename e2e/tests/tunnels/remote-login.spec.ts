@@ -62,6 +62,9 @@ test('[Remote login]: SSH in the browser over the tunnel, 78116 on a wrong passw
     await expect(page.getByTestId('ssh-state')).toHaveText('Connected', { timeout: 20_000 })
     await typeInTerminal(page, 'echo hello-$((6*7))')
     await expect(page.locator('.xterm-rows')).toContainText('hello-42')
+    // the first login recorded the device's host key (trust on first use)
+    await expect(page.getByTestId('ssh-host-key')).toContainText(/SHA256:[A-Za-z0-9+/]{43}/, { timeout: 15_000 })
+    await expect(page.getByTestId('ssh-host-key')).toContainText('ssh-ed25519')
 
     // share the device's remote login: link + password, shown once
     await page.getByRole('button', { name: 'Create share link' }).click()
@@ -96,6 +99,26 @@ test('[Remote login]: SSH in the browser over the tunnel, 78116 on a wrong passw
     // the recipient's running session goes on
     await typeInTerminal(other, 'echo still-$((1+1))')
     await expect(other.locator('.xterm-rows')).toContainText('still-2')
+
+    // an admin watches the recipient's session live from the audit list, then ends it
+    const watcher = await page.context().newPage()
+    await watcher.goto(`/remote-login?productKey=${productKey}&deviceName=${deviceName}`)
+    const shared = watcher.getByRole('row').filter({ hasText: 'Share link' }).filter({ hasText: 'Running' })
+    await shared.first().getByRole('link', { name: 'Watch live' }).click()
+    await expect(watcher.getByRole('heading', { name: 'Live session (read-only)' })).toBeVisible()
+    await typeInTerminal(other, 'echo watched-$((3+4))')
+    await expect(watcher.locator('.xterm-rows')).toContainText('watched-7', { timeout: 15_000 })
+    await watcher.goto(`/remote-login?productKey=${productKey}&deviceName=${deviceName}`)
+    await watcher
+      .getByRole('row')
+      .filter({ hasText: 'Share link' })
+      .filter({ hasText: 'Running' })
+      .first()
+      .getByRole('button', { name: 'End session' })
+      .click()
+    await watcher.locator('.ant-popconfirm').getByRole('button', { name: 'Confirm' }).click()
+    await expect(other.getByTestId('ssh-ended')).toBeVisible({ timeout: 15_000 })
+    await watcher.close()
 
     // end the session and replay its recording
     await page.getByRole('button', { name: 'Disconnect' }).click()

@@ -44,6 +44,12 @@ export const remoteLoginRouter = createTRPCRouter({
   revokeShare: operatorProcedure
     .input(ZSshShareIdInput)
     .mutation(({ ctx, input }) => remoteLogin.revokeShare(ctx.db, ctx.hub, ctx.actor, input.shareId)),
+  /** the device's SSH host key recorded at its first login (trust on first use), or null */
+  hostKey: operatorProcedure.input(ZRemoteLoginRef).query(({ ctx, input }) => remoteLogin.deviceHostKey(ctx.db, input)),
+  /** admins: forget the recorded host key (a re-installed device); the next login records the new one */
+  forgetHostKey: adminProcedure
+    .input(ZRemoteLoginRef)
+    .mutation(({ ctx, input }) => remoteLogin.forgetHostKey(ctx.db, ctx.hub, ctx.actor, input)),
   /** the share link's recipient (no console account): share password → a ticket for the terminal */
   shareLogin: publicProcedure
     .input(ZShareLoginInput)

@@ -32,7 +32,31 @@ export interface TunnelAgentOptions {
   reconnectDelayMs?: number
   /** how long a local TCP connect may take before the session is refused (ms) */
   connectTimeoutMs?: number
+  /**
+   * Device-initiated remote login: the agent asks for its own SSH channel on start and renews it every
+   * `refreshMs` (default 24 h), so remote login keeps working while the MQTT connection is down. `true` = defaults.
+   */
+  remoteLogin?: boolean | RemoteLoginRequestOptions
 }
+
+export interface RemoteLoginRequestOptions {
+  /** renew the channel this often (ms, default 24 h; the platform's credentials are valid 7 days) */
+  refreshMs?: number
+  /** a request without an answer within this time is retried (ms, default 10 s) */
+  replyTimeoutMs?: number
+  /** wait before retrying a failed or unanswered request (ms, default 60 s) */
+  retryMs?: number
+}
+
+/** The platform's answer on /sys/{pk}/{dn}/secure_tunnel/proxy/request_reply. */
+export interface ProxyRequestReply {
+  id: string
+  code: number
+  data: { tunnel_id?: string; notify_topic?: string; expire_time?: number }
+  message?: string
+}
+
+export const REMOTE_LOGIN_REFRESH_MS = 24 * 3_600_000
 
 /** The notification the platform sends on the notify topic. */
 export interface TunnelNotice {
@@ -52,6 +76,8 @@ export type AgentEvent =
   | { type: 'refused'; tunnelId: string; status: number; message: string }
   | { type: 'session'; tunnelId: string; sessionId: string; serviceType: string; ok: boolean; message?: string }
   | { type: 'released'; tunnelId: string; sessionId: string; code: number; by: 'platform' | 'device' }
+  | { type: 'remote-login'; tunnelId: string; expiresAt: number; replaced: string | null }
+  | { type: 'remote-login-failed'; code: number; message: string; retryInMs: number }
 
 /** WebSocket close codes after which the agent does not reconnect. */
 const FINAL_CLOSE = new Set([1000, 4000, 4401, 4409])
@@ -75,6 +101,7 @@ export class TunnelAgent extends EventEmitter {
   private readonly tunnels = new Map<string, AgentTunnel>()
   private readonly services: Record<string, LocalService>
   private readonly onMessage = (topic: string, payload: Buffer) => {
+    if (topic === this.replyTopic) return this.onProxyReply(payload)
     if (topic !== this.notifyTopic) return
     let n: TunnelNotice
     try {
@@ -99,11 +126,124 @@ export class TunnelAgent extends EventEmitter {
   get notifyTopic() {
     return topics.tunnelNotify(this.device.productKey, this.device.deviceName)
   }
+  get requestTopic() {
+    return topics.tunnelProxyRequest(this.device.productKey, this.device.deviceName)
+  }
+  get replyTopic() {
+    return `${this.requestTopic}_reply`
+  }
 
-  /** Subscribes to the notify topic (mqtt.js subscribes again after a reconnect). */
+  /** the device-initiated remote-login tunnel the platform last gave us */
+  private remoteLoginTunnel: string | null = null
+  private requestTimer: NodeJS.Timeout | null = null
+  private pendingRequest: { id: string; timer: NodeJS.Timeout } | null = null
+  private requestSeq = 0
+  private stopping = false
+  private readonly onReconnect = () => {
+    // back on MQTT without a remote-login channel (it was closed, refused or expired meanwhile): ask again now
+    const held = this.remoteLoginTunnel ? this.tunnels.get(this.remoteLoginTunnel) : undefined
+    if (this.remoteLoginOpts && !this.pendingRequest && (!held || held.stopped)) this.requestRemoteLogin()
+  }
+
+  private get remoteLoginOpts(): Required<RemoteLoginRequestOptions> | null {
+    const o = this.opts.remoteLogin
+    if (!o) return null
+    const r = o === true ? {} : o
+    return {
+      refreshMs: r.refreshMs ?? REMOTE_LOGIN_REFRESH_MS,
+      replyTimeoutMs: r.replyTimeoutMs ?? 10_000,
+      retryMs: r.retryMs ?? 60_000,
+    }
+  }
+
+  /** Subscribes to the notify topic (mqtt.js subscribes again after a reconnect); with `remoteLogin`, asks for the channel. */
   async start(): Promise<void> {
+    this.stopping = false
     this.device.on('message', this.onMessage)
-    await this.device.client.subscribeAsync(this.notifyTopic, { qos: 1 })
+    const subs = [this.notifyTopic, ...(this.remoteLoginOpts ? [this.replyTopic] : [])]
+    await this.device.client.subscribeAsync(subs, { qos: 1 })
+    if (this.remoteLoginOpts) {
+      this.device.client.on('connect', this.onReconnect)
+      this.requestRemoteLogin()
+    }
+  }
+
+  /** The device-initiated remote-login tunnel, and whether its WebSocket is up. */
+  remoteLogin(): { tunnelId: string | null; connected: boolean } {
+    return { tunnelId: this.remoteLoginTunnel, connected: this.remoteLoginConnected() }
+  }
+
+  private remoteLoginConnected() {
+    return !!this.remoteLoginTunnel && this.connectedTunnels().includes(this.remoteLoginTunnel)
+  }
+
+  /**
+   * Asks the platform for the device's SSH channel (device-initiated remote login) on
+   * /sys/{pk}/{dn}/secure_tunnel/proxy/request; the tunnel itself arrives on the notify topic. Renewed every
+   * `refreshMs`; retried after `retryMs` when unanswered or refused. Called by `start` when `remoteLogin` is set.
+   */
+  requestRemoteLogin(): void {
+    const o = this.remoteLoginOpts
+    if (!o || this.stopping) return
+    if (this.requestTimer) clearTimeout(this.requestTimer)
+    this.requestTimer = null
+    if (this.pendingRequest) clearTimeout(this.pendingRequest.timer)
+    const id = `rl-${Date.now()}-${++this.requestSeq}`
+    const timer = setTimeout(() => {
+      if (this.pendingRequest?.id !== id) return
+      this.pendingRequest = null
+      this.failRequest(0, 'no answer from the platform')
+    }, o.replyTimeoutMs)
+    this.pendingRequest = { id, timer }
+    this.device.client.publish(
+      this.requestTopic,
+      JSON.stringify({ id, version: '1.0', params: { service_types: ['_SSH'] } }),
+      { qos: 0 },
+      () => undefined,
+    )
+  }
+
+  private failRequest(code: number, message: string) {
+    const o = this.remoteLoginOpts
+    if (!o || this.stopping) return
+    this.emit('event', { type: 'remote-login-failed', code, message, retryInMs: o.retryMs } as AgentEvent)
+    this.scheduleRequest(o.retryMs)
+  }
+
+  private scheduleRequest(ms: number) {
+    if (this.requestTimer) clearTimeout(this.requestTimer)
+    this.requestTimer = setTimeout(() => {
+      this.requestTimer = null
+      this.requestRemoteLogin()
+    }, ms)
+    this.requestTimer.unref?.()
+  }
+
+  private onProxyReply(payload: Buffer) {
+    let r: ProxyRequestReply
+    try {
+      r = JSON.parse(payload.toString('utf8'))
+    } catch {
+      return
+    }
+    if (!this.pendingRequest || r?.id !== this.pendingRequest.id) return
+    clearTimeout(this.pendingRequest.timer)
+    this.pendingRequest = null
+    const tunnelId = r.data?.tunnel_id
+    if (r.code !== 200 || typeof tunnelId !== 'string')
+      return this.failRequest(r.code, r.message ?? 'the platform refused the request')
+    const previous = this.remoteLoginTunnel
+    this.remoteLoginTunnel = tunnelId
+    // the platform closes the replaced tunnel itself; closing our end too covers a lost close notification
+    const replaced = previous && previous !== tunnelId ? previous : null
+    if (replaced) void this.tunnels.get(replaced)?.stop()
+    this.emit('event', {
+      type: 'remote-login',
+      tunnelId,
+      expiresAt: r.data.expire_time ?? 0,
+      replaced,
+    } as AgentEvent)
+    this.scheduleRequest(this.remoteLoginOpts?.refreshMs ?? REMOTE_LOGIN_REFRESH_MS)
   }
 
   /** Opens the device side of a tunnel (also what a notification does). */
@@ -123,7 +263,13 @@ export class TunnelAgent extends EventEmitter {
 
   /** Releases every session (code 1, by the device) and closes every tunnel connection. */
   async stop(): Promise<void> {
+    this.stopping = true
     this.device.off('message', this.onMessage)
+    this.device.client.off('connect', this.onReconnect)
+    if (this.requestTimer) clearTimeout(this.requestTimer)
+    if (this.pendingRequest) clearTimeout(this.pendingRequest.timer)
+    this.requestTimer = null
+    this.pendingRequest = null
     await Promise.all([...this.tunnels.values()].map((t) => t.stop()))
     this.tunnels.clear()
   }

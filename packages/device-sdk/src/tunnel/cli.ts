@@ -1,14 +1,16 @@
 // iotops-agent: the device-side tunnel agent as a program a Linux device runs.
 //   iotops-agent --product-key PK --device-name DN --device-secret SECRET --mqtt mqtt://host:1883 \
-//     [--service _SSH=127.0.0.1:22]… [--reconnect-ms 1000]
+//     [--service _SSH=127.0.0.1:22]… [--reconnect-ms 1000] [--remote-login]
 // Secrets can come from the environment instead (IOTOPS_DEVICE_SECRET), so they stay out of `ps`.
 import { parseArgs } from 'node:util'
 import { Device } from '../device'
 import { type AgentEvent, DEFAULT_SERVICES, type LocalService, parseServiceMapping, TunnelAgent } from './agent'
 
 const USAGE = `usage: iotops-agent --product-key PK --device-name DN --device-secret SECRET --mqtt mqtt://host:port
-                    [--service NAME=host:port]... [--reconnect-ms 1000]
+                    [--service NAME=host:port]... [--reconnect-ms 1000] [--remote-login]
   --service   maps a session's service_type to a local TCP service (default _SSH=127.0.0.1:22); repeat for more
+  --remote-login  device-initiated remote login: ask for the SSH channel on start and renew it daily, so remote
+                  login keeps working while MQTT is down
   the device secret may be given as IOTOPS_DEVICE_SECRET instead of --device-secret`
 
 export async function main(argv: string[], env: { IOTOPS_DEVICE_SECRET?: string } = {}): Promise<number> {
@@ -23,6 +25,7 @@ export async function main(argv: string[], env: { IOTOPS_DEVICE_SECRET?: string 
         mqtt: { type: 'string' },
         service: { type: 'string', multiple: true },
         'reconnect-ms': { type: 'string' },
+        'remote-login': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -59,7 +62,11 @@ export async function main(argv: string[], env: { IOTOPS_DEVICE_SECRET?: string 
   const device = await Device.connect({ url, productKey, deviceName, deviceSecret, reconnectPeriod })
   device.client.on('reconnect', () => log('mqtt reconnecting'))
   device.client.on('connect', () => log('mqtt connected'))
-  const agent = new TunnelAgent(device, { services, reconnectDelayMs: reconnectPeriod })
+  const agent = new TunnelAgent(device, {
+    services,
+    reconnectDelayMs: reconnectPeriod,
+    remoteLogin: values['remote-login'] === true,
+  })
   agent.on('event', (e: AgentEvent) => log(e.type, { ...e, type: undefined }))
   await agent.start()
   log('agent ready', { productKey, deviceName, services: Object.keys(services) })

@@ -7,9 +7,10 @@ import { topics } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import type { Logger } from 'pino'
 import type { Actor } from '../context'
+import { AppError } from '../errors'
 import type { DeviceHub } from '../hub/hub'
 import { closeTunnels, createTunnel } from '../tunnel/service'
-import { REMOTE_LOGIN_PURPOSE, recordRemoteLogin } from './service'
+import { REMOTE_LOGIN_PURPOSE, REMOTE_LOGIN_TUNNEL_OPEN_MS, recordRemoteLogin } from './service'
 
 const REQUEST = /^\/sys\/([^/]+)\/([^/]+)\/secure_tunnel\/proxy\/request$/
 
@@ -48,24 +49,36 @@ async function answer(db: Db, hub: DeviceHub, m: Accepted) {
   const actor: Actor = { type: 'system', id: null, name: `device:${m.productKey}/${m.deviceName}`, role: 'OPERATOR' }
   const device = await db.prisma.device.findUnique({ where: { productKey_deviceName: ref } })
   if (!device) return
-  // a renewal replaces the device's earlier remote-login tunnels (their tokens stop working)
+  // a renewal replaces the device's earlier remote-login tunnels: the new one is opened first (so a failure leaves
+  // the device its working channel), then the old ones are closed (their tokens stop working)
   const old = await db.prisma.tunnel.findMany({
     where: { deviceId: device.id, status: 'OPEN', purpose: REMOTE_LOGIN_PURPOSE },
   })
-  if (old.length)
-    await closeTunnels(
-      db,
-      hub,
-      actor,
-      old.map((t) => t.tunnelId),
-      'user',
-    ).catch(() => undefined)
+  const closeOld = () =>
+    old.length
+      ? closeTunnels(
+          db,
+          hub,
+          actor,
+          old.map((t) => t.tunnelId),
+          'user',
+        ).catch(() => undefined)
+      : undefined
+  const input = {
+    ...ref,
+    description: 'remote login (device)',
+    purpose: REMOTE_LOGIN_PURPOSE,
+    openMs: REMOTE_LOGIN_TUNNEL_OPEN_MS,
+  }
   try {
-    const t = await createTunnel(db, hub, actor, {
-      ...ref,
-      description: 'remote login (device)',
-      purpose: REMOTE_LOGIN_PURPOSE,
+    const t = await createTunnel(db, hub, actor, input).catch(async (e) => {
+      // at the per-device tunnel limit: make room with the old remote-login tunnels, then try once more
+      if (!old.length || !(e instanceof AppError) || !/open tunnels/.test(e.message)) throw e
+      await closeOld()
+      old.length = 0
+      return createTunnel(db, hub, actor, input)
     })
+    await closeOld()
     await recordRemoteLogin(hub, ref, 'OpenConsoleSsh', 200, { caller: actor.name, TunnelId: t.tunnelId })
     await reply(200, {
       tunnel_id: t.tunnelId,

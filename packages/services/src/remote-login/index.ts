@@ -1,4 +1,5 @@
 export * from './device-initiated'
+export * from './host-key'
 export * from './recording'
 export * from './schema'
 export * from './service'

@@ -20,6 +20,11 @@ import type { SshEndReason, TListSshSessionsInput, TRemoteLoginRef, TShareLoginI
 /** The tunnel service type remote login asks the device's agent for (mapped to its sshd, 127.0.0.1:22 by default). */
 export const REMOTE_LOGIN_SERVICE = '_SSH'
 export const REMOTE_LOGIN_PURPOSE = 'remote_login'
+/**
+ * A remote-login tunnel (and so its device-side token) stays open 7 days, not a normal tunnel's 24 h (ref §11.2:
+ * the device's SSH channel credentials are valid 7 days; the device asks for new ones daily).
+ */
+export const REMOTE_LOGIN_TUNNEL_OPEN_MS = 7 * 24 * 3_600_000
 
 /** Run-log operations of remote login (ref §7.1), written under the secure-tunnel business type. */
 export type RemoteLoginOperation =
@@ -37,6 +42,8 @@ export interface RemoteLoginLimits {
   maxSessionMs: number
   /** at most this many SSH sessions open at once per device (default 5) */
   maxSessionsPerDevice: number
+  /** at most this many SSH sessions open at once per console user or share link (default 5) */
+  maxSessionsPerUser: number
   /** how long a new remote-login tunnel may take for the device's agent to connect (default 15 s) */
   tunnelWaitMs: number
   /** how long a share link stays valid (default 24 h) */
@@ -53,6 +60,7 @@ export const DEFAULT_REMOTE_LOGIN_LIMITS: RemoteLoginLimits = {
   idleTimeoutMs: 5 * 60_000,
   maxSessionMs: 8 * 3_600_000,
   maxSessionsPerDevice: 5,
+  maxSessionsPerUser: 5,
   tunnelWaitMs: 15_000,
   shareValidMs: 24 * 3_600_000,
   shareMaxFailures: 5,
@@ -165,6 +173,7 @@ export async function openRemoteLogin(
         deviceName: device.deviceName,
         description: 'remote login',
         purpose: REMOTE_LOGIN_PURPOSE,
+        openMs: REMOTE_LOGIN_TUNNEL_OPEN_MS,
       })
     ).tunnelId
   } catch (e) {

@@ -15,6 +15,7 @@ import { AppError } from '../errors'
 import type { DeviceHub } from '../hub/hub'
 import { tunnelRelayOf } from '../tunnel/relay'
 import { listenDeviceRequests } from './device-initiated'
+import { hostKeyAlgorithm, hostKeyChangedMessage, hostKeyFingerprint, knownHostKey, rememberHostKey } from './host-key'
 import { CastRecorder, recordingRelPath } from './recording'
 import {
   type SshEndReason,
@@ -52,6 +53,8 @@ interface Live {
   productKey: string
   deviceName: string
   shareId: string | null
+  /** the console user's name, or `share:<shareId>` */
+  openedBy: string
   ws: WebSocket
   client: Client
   channel: ClientChannel
@@ -66,6 +69,8 @@ interface Live {
   ended: boolean
   end(reason: SshEndReason, message: string): void
 }
+
+type KeySeen = { fingerprint: string; algorithm: string }
 
 const END_MESSAGES: Record<SshEndReason, string> = {
   closed: 'the session was closed',
@@ -195,6 +200,12 @@ export class RemoteLoginTerminal {
         'TOO_MANY_REQUESTS',
         `the device already has ${running} remote login sessions (at most ${lim.maxSessionsPerDevice}); close one first`,
       )
+    const mine = [...this.live.values()].filter((l) => l.openedBy === who.name).length
+    if (mine >= lim.maxSessionsPerUser)
+      throw new AppError(
+        'TOO_MANY_REQUESTS',
+        `you already have ${mine} remote login sessions open (at most ${lim.maxSessionsPerUser}); close one first`,
+      )
     send({ type: 'status', state: 'connecting' })
     const { tunnelId } = await openRemoteLogin(db, hub, who, ref)
     const relay = tunnelRelayOf(hub)
@@ -205,6 +216,10 @@ export class RemoteLoginTerminal {
     const cred = m.credentials
     const client = new Client()
     const loginLog = { caller: who.name, ip, SshUser: cred.username, TunnelId: tunnelId }
+    // trust on first use: the key recorded at the first login must be the one presented now
+    const known = await knownHostKey(db, device.id)
+    let presented = null as KeySeen | null
+    let keyChanged = false
     try {
       await new Promise<void>((resolve, reject) => {
         client.once('ready', () => resolve())
@@ -215,6 +230,11 @@ export class RemoteLoginTerminal {
           ...(cred.password ? { password: cred.password } : {}),
           ...(cred.privateKey ? { privateKey: cred.privateKey, passphrase: cred.passphrase || undefined } : {}),
           tryKeyboard: false,
+          hostVerifier: (key: Buffer) => {
+            presented = { fingerprint: hostKeyFingerprint(key), algorithm: hostKeyAlgorithm(key) }
+            keyChanged = !!known && known.fingerprint !== presented.fingerprint
+            return !keyChanged
+          },
           readyTimeout: 20_000,
           keepaliveInterval: 30_000,
         })
@@ -223,6 +243,11 @@ export class RemoteLoginTerminal {
       stream.destroy()
       client.end()
       const err = e as Error & { level?: string }
+      if (keyChanged && known && presented) {
+        const message = hostKeyChangedMessage(known, presented.fingerprint)
+        await recordRemoteLogin(hub, device, 'LoginConsoleSsh', 403, { ...loginLog, Message: message })
+        throw new AppError('PRECONDITION_FAILED', message)
+      }
       const badKey = /privateKey|parse|passphrase/i.test(err.message) && !!cred.privateKey
       const wrong = err.level === 'client-authentication'
       const message = wrong
@@ -236,6 +261,10 @@ export class RemoteLoginTerminal {
       })
       throw new AppError(wrong || badKey ? 'UNAUTHORIZED' : 'PRECONDITION_FAILED', message, Codes.REMOTE_LOGIN_FAILED)
     }
+    if (!known && presented)
+      await rememberHostKey(db, device.id, { ...presented, firstSeenBy: who.name }).catch((e) =>
+        this.o.log.warn({ err: e }, 'SSH host key not recorded'),
+      )
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       client.shell({ term: 'xterm-256color', cols: m.cols, rows: m.rows }, (e, ch) => (e ? reject(e) : resolve(ch))),
     ).catch((e: Error) => {
@@ -270,6 +299,7 @@ export class RemoteLoginTerminal {
       productKey: device.productKey,
       deviceName: device.deviceName,
       shareId,
+      openedBy: who.name,
       ws,
       client,
       channel,

@@ -100,12 +100,15 @@ export interface CreatedTunnel {
   deleteAt: Date
 }
 
-/** Creates a tunnel for an online device and notifies the device (ref §11.1.2–11.1.3). */
+/**
+ * Creates a tunnel for an online device and notifies the device (ref §11.1.2–11.1.3). A tunnel stays open 24 h
+ * unless `openMs` says otherwise (remote-login tunnels: 7 days, ref §11.2 device-initiated mode).
+ */
 export async function createTunnel(
   db: Db,
   hub: DeviceHub,
   actor: Actor,
-  input: TCreateTunnelInput & { purpose?: string },
+  input: TCreateTunnelInput & { purpose?: string; openMs?: number },
 ): Promise<CreatedTunnel> {
   const device = await db.prisma.device.findUnique({
     where: { productKey_deviceName: { productKey: input.productKey, deviceName: input.deviceName } },
@@ -134,7 +137,8 @@ export async function createTunnel(
   const deviceToken = newToken()
   const accessToken = newToken()
   const now = Date.now()
-  const expiresAt = new Date(now + TUNNEL_MAX_OPEN_MS)
+  const openMs = input.openMs ?? TUNNEL_MAX_OPEN_MS
+  const expiresAt = new Date(now + openMs)
   const deleteAt = new Date(now + TUNNEL_RETENTION_MS)
   await db.prisma.$transaction(async (tx) => {
     await tx.tunnel.create({
@@ -175,7 +179,7 @@ export async function createTunnel(
     port: Number(deviceUrl.port || (deviceUrl.protocol === 'wss:' ? 443 : 80)),
     path: deviceUrl.pathname,
     token: deviceToken,
-    token_expire: Math.floor(TUNNEL_MAX_OPEN_MS / 1000),
+    token_expire: Math.floor(openMs / 1000),
     udi: input.udi ?? '',
     created: now,
     expired: expiresAt.getTime(),
@@ -280,7 +284,7 @@ export async function deleteTunnels(
   return { deleted: rows.map((r) => r.tunnelId) }
 }
 
-/** Forces tunnels open for 24 h closed and deletes those created 30 days ago (called every minute). */
+/** Forces tunnels past their open time (24 h; remote login 7 days) closed and deletes those created 30 days ago (called every minute). */
 export async function sweepTunnels(db: Db, hub: DeviceHub, actor: Actor, now = new Date()) {
   const expired = await db.prisma.tunnel.findMany({
     where: { status: 'OPEN', expiresAt: { lte: now } },

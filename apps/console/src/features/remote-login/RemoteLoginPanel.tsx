@@ -7,8 +7,9 @@ import { useState } from 'react'
 import { CopyText } from '@/components/CopyText'
 import { TimeText } from '@/components/TimeText'
 import { useT } from '@/i18n/I18nProvider'
-import { useCanWrite } from '@/lib/auth'
+import { useCanWrite, useIsAdmin } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
+import { formatTime } from '@/lib/format'
 import { useTRPC } from '@/trpc/react'
 import type { RouterOutputs } from '@/trpc/types'
 import { SshLogin } from './SshTerminal'
@@ -99,6 +100,7 @@ export function RemoteLoginPanel({ productKey, deviceName }: { productKey: strin
         </Flex>
       </Flex>
       <SshLogin target={ref} />
+      <HostKey target={ref} />
       <Divider style={{ margin: '8px 0' }} />
       <Flex justify="space-between" align="center">
         <Typography.Title level={5} style={{ margin: 0 }}>
@@ -115,6 +117,7 @@ export function RemoteLoginPanel({ productKey, deviceName }: { productKey: strin
         loading={shares.isLoading}
         dataSource={shares.data ?? []}
         pagination={false}
+        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('remoteLogin.share.empty') }}
         columns={[
           {
@@ -185,6 +188,60 @@ export function RemoteLoginPanel({ productKey, deviceName }: { productKey: strin
           </>
         ) : null}
       </Modal>
+    </Flex>
+  )
+}
+
+/** The device's SSH host key recorded at its first login (trust on first use); admins can forget it. */
+function HostKey({ target }: { target: { productKey: string; deviceName: string } }) {
+  const t = useT()
+  const trpc = useTRPC()
+  const qc = useQueryClient()
+  const { message } = App.useApp()
+  const admin = useIsAdmin()
+  // until the first login records it, look again now and then (the login runs in the terminal beside)
+  const key = useQuery({
+    ...trpc.remoteLogin.hostKey.queryOptions(target),
+    refetchInterval: (q) => (q.state.data ? false : 10_000),
+  })
+  const forget = useMutation(
+    trpc.remoteLogin.forgetHostKey.mutationOptions({
+      onSuccess: () => {
+        message.success(t('remoteLogin.hostKey.forgotten'))
+        void qc.invalidateQueries({ queryKey: trpc.remoteLogin.hostKey.queryKey(target) })
+      },
+      onError: (e) => message.error(errorMessage(e, t('common.networkError'))),
+    }),
+  )
+  const k = key.data
+  return (
+    <Flex gap={8} align="baseline" wrap="wrap" data-testid="ssh-host-key">
+      <Typography.Text strong>{t('remoteLogin.hostKey.label')}</Typography.Text>
+      {k ? (
+        <>
+          <Typography.Text code copyable>
+            {k.fingerprint}
+          </Typography.Text>
+          <Typography.Text type="secondary">{k.algorithm}</Typography.Text>
+          {admin ? (
+            <Popconfirm
+              title={t('remoteLogin.hostKey.forgetConfirm')}
+              okText={t('common.confirm')}
+              cancelText={t('common.cancel')}
+              onConfirm={() => forget.mutate(target)}
+            >
+              <Button size="small" type="link" danger loading={forget.isPending}>
+                {t('remoteLogin.hostKey.forget')}
+              </Button>
+            </Popconfirm>
+          ) : null}
+          <Typography.Text type="secondary" style={{ flexBasis: '100%' }}>
+            {t('remoteLogin.hostKey.recorded', { time: formatTime(k.firstSeenAt), who: k.firstSeenBy })}
+          </Typography.Text>
+        </>
+      ) : (
+        <Typography.Text type="secondary">{key.isLoading ? '…' : t('remoteLogin.hostKey.none')}</Typography.Text>
+      )}
     </Flex>
   )
 }

@@ -37,6 +37,15 @@ export const enUS = {
   reconnect: 'Log in again',
   viewerOnly: 'Remote login needs the operator or admin role.',
   history: 'Session history',
+  hostKey: {
+    label: 'Host key',
+    none: 'Not recorded yet: the first login records the key the device presents.',
+    recorded: 'Recorded at the first login on {time} by {who}. A login that meets another key is refused.',
+    forget: 'Forget',
+    forgetConfirm:
+      'Forget the recorded host key? Do this only when the device was re-installed; the next login records the key it presents then.',
+    forgotten: 'Host key forgotten',
+  },
   share: {
     title: 'Share links',
     hint: 'Someone without a console account can log in with a link and its password for 24 hours. They still need the device’s SSH user and password.',
@@ -140,6 +149,14 @@ export const zhCN: Shape = {
   reconnect: '重新登录',
   viewerOnly: '远程登录需要操作员或管理员角色。',
   history: '会话记录',
+  hostKey: {
+    label: '主机密钥',
+    none: '尚未记录：首次登录时将记录设备出示的密钥。',
+    recorded: '于 {time} 首次登录时由 {who} 记录。出示其他密钥的登录将被拒绝。',
+    forget: '忘记',
+    forgetConfirm: '确定忘记已记录的主机密钥？仅在设备重装后执行；下次登录将记录设备届时出示的密钥。',
+    forgotten: '已忘记主机密钥',
+  },
   share: {
     title: '分享链接',
     hint: '没有控制台账号的人可凭链接和密码在 24 小时内登录，仍需输入设备的 SSH 用户名和密码。',
@@ -238,6 +255,15 @@ export const jaJP: Shape = {
   reconnect: '再ログイン',
   viewerOnly: 'リモートログインにはオペレーターまたは管理者のロールが必要です。',
   history: 'セッション履歴',
+  hostKey: {
+    label: 'ホスト鍵',
+    none: '未記録です。初回ログイン時にデバイスが提示した鍵を記録します。',
+    recorded: '{time} の初回ログイン時に {who} が記録しました。別の鍵を提示するログインは拒否されます。',
+    forget: '破棄',
+    forgetConfirm:
+      '記録済みのホスト鍵を破棄しますか？デバイスを再インストールした場合のみ実行してください。次回ログイン時にその時点の鍵を記録します。',
+    forgotten: 'ホスト鍵を破棄しました',
+  },
   share: {
     title: '共有リンク',
     hint: 'コンソールのアカウントがない人も、リンクとパスワードで 24 時間ログインできます。デバイスの SSH ユーザーとパスワードは別途必要です。',
