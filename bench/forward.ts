@@ -1,37 +1,142 @@
 // Forwarding benchmark: devices post properties (QoS 1, a window of messages in flight per device) into a whole node
 // (embedded PostgreSQL, broker, pipeline) first with no forwarding rule, then with one rule forwarding every post to
-// three destinations — republish (a subscribed MQTT client), a webhook (a local HTTP server) and a PostgreSQL table
-// (a second database on the node's server). Prints ingest msgs/s for both runs, forwarded rows/s per destination,
-// the forwarding latency (message accepted → delivered) and the rows left behind (queued or dead letters).
+// three destinations — republish (a subscribed MQTT client), a webhook (an HTTP server) and a PostgreSQL table (a
+// second database on the node's server). Prints ingest msgs/s for both runs, rows/s per destination inside the
+// measured window, the forwarding lag (message accepted by the pipeline → row at the destination, p50/p95/max) and
+// the rows left behind (dead letters, missing rows).
 //
-//   pnpm --filter @iotops/bench exec tsx forward.ts [--devices 50] [--window 8] [--duration 15]
+//   pnpm --filter @iotops/bench forward -- [--devices 200] [--window 16] [--duration 10] [--webhook-batch 0]
+//                                           [--webhook-concurrency 16]
 //
-// The node runs in this process with the webhook receiver and the republish subscriber (they share its event loop,
-// so the figures are a lower bound); the load generator is bench/lib/loadgen.ts in its own process.
+// The defaults are the foundation ingest bench's load (200 devices × 16 in flight, plain property posts). The node
+// runs in this process; the load generator (bench/lib/loadgen.ts) and the destinations' far ends (webhook receiver,
+// republish subscriber: this file with `--sink`) each run in their own process, as they would outside the node.
+// `--webhook-batch N` turns on the webhook's batch mode (a JSON array of ≤ N rows per request);
+// `--webhook-concurrency N` sets its requests in flight.
 import { fork } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { SENSOR_TSL } from '@iotops/alink/fixtures'
 import type { Db } from '@iotops/db'
 import { type Actor, type DeviceHub, devices, forward, products } from '@iotops/services'
 import pino from 'pino'
+import { Histogram } from './lib/histogram'
 import type { BenchDevice, LoadgenInit, LoadgenResult } from './lib/loadgen'
+import { type TreeCpu, treeCpu } from './lib/proc'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 const { values: argv } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { devices: { type: 'string' }, window: { type: 'string' }, duration: { type: 'string' } },
+  options: {
+    devices: { type: 'string' },
+    window: { type: 'string' },
+    duration: { type: 'string' },
+    'webhook-batch': { type: 'string' },
+    'webhook-concurrency': { type: 'string' },
+    sink: { type: 'boolean' },
+  },
 })
-const DEVICES = Number(argv.devices ?? 50)
-const WINDOW = Number(argv.window ?? 8)
-const DURATION = Number(argv.duration ?? 15)
+const DEVICES = Number(argv.devices ?? 200)
+const WINDOW = Number(argv.window ?? 16)
+const DURATION = Number(argv.duration ?? 10)
+const WEBHOOK_BATCH = Number(argv['webhook-batch'] ?? 0)
+const WEBHOOK_CONCURRENCY = argv['webhook-concurrency'] ? Number(argv['webhook-concurrency']) : undefined
 const ACTOR: Actor = { type: 'system', id: null, name: 'bench', role: 'ADMIN' }
+
+/** What the sink process saw of one destination. */
+interface SinkStats {
+  rows: number
+  /** rows received inside the measured window */
+  inWindow: number
+  p50: number
+  p95: number
+  max: number
+  /** ms since epoch of the last row */
+  lastAt: number
+}
+type SinkReport = { webhook: SinkStats; republish: SinkStats; requests: number; disconnects: number }
+
+const percentile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0
+
+/**
+ * The far ends of the webhook and republish destinations, in their own process: an HTTP server taking a row (or an
+ * array of rows, in batch mode) per POST, and an MQTT client subscribed to the republish topic. The lag of a row is
+ * its arrival time minus its `time` field (`timestamp()`: when the pipeline accepted the message).
+ */
+async function sink() {
+  const lags = { webhook: [] as number[], republish: [] as number[] }
+  const inWin = { webhook: 0, republish: 0 }
+  const last = { webhook: 0, republish: 0 }
+  let win = { t0: Number.POSITIVE_INFINITY, t1: 0 }
+  let requests = 0
+  let disconnects = 0
+  const take = (k: 'webhook' | 'republish', row: { time?: number }) => {
+    const now = Date.now()
+    lags[k].push(now - Number(row.time))
+    last[k] = now
+    if (now >= win.t0 && now <= win.t1) inWin[k]++
+  }
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      requests++
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { time?: number } | { time?: number }[]
+      for (const r of Array.isArray(body) ? body : [body]) take('webhook', r)
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+  })
+  server.keepAliveTimeout = 30_000
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  const stats = (k: 'webhook' | 'republish'): SinkStats => {
+    const sorted = Float64Array.from(lags[k]).sort()
+    const arr = Array.from(sorted)
+    return {
+      rows: arr.length,
+      inWindow: inWin[k],
+      p50: percentile(arr, 0.5),
+      p95: percentile(arr, 0.95),
+      max: arr.length ? arr[arr.length - 1]! : 0,
+      lastAt: last[k],
+    }
+  }
+  const { Device } = await import('@iotops/device-sdk')
+  let sub: Awaited<ReturnType<typeof Device.connect>> | null = null
+  process.on('message', async (m: { type: string } & Record<string, unknown>) => {
+    if (m.type === 'subscribe') {
+      sub = await Device.connect({ url: m.url as string, ...(m.device as Required<BenchDevice>) })
+      sub.client.on('message', (_t, payload) => take('republish', JSON.parse(payload.toString('utf8'))))
+      // republish is QoS 0 here: rows published while the subscriber is disconnected are lost (MQTT at most once)
+      sub.client.on('close', () => {
+        disconnects++
+      })
+      await sub.client.subscribeAsync(m.topic as string, { qos: 0 })
+      process.send?.({ type: 'subscribed' })
+    } else if (m.type === 'window') win = { t0: m.t0 as number, t1: m.t1 as number }
+    else if (m.type === 'report')
+      process.send?.({
+        type: 'report',
+        webhook: stats('webhook'),
+        republish: stats('republish'),
+        requests,
+        disconnects,
+      })
+    else if (m.type === 'exit') {
+      await sub?.close()
+      server.close()
+      process.exit(0)
+    }
+  })
+  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port })
+}
 
 /** The node's entry points, loaded by path so this file's typecheck does not pull in the console's (Next.js) types. */
 interface RunningNode {
@@ -66,7 +171,18 @@ async function main() {
     { log: pino({ level: 'warn' }) },
   )
   const url = `mqtt://127.0.0.1:${node.mqttPort}`
+  const sinkProc = fork(fileURLToPath(import.meta.url), ['--sink'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const fromSink = <T>(type: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: { type: string } & T) => {
+        if (m.type !== type) return
+        sinkProc.off('message', on)
+        resolve(m)
+      }
+      sinkProc.on('message', on)
+    })
   try {
+    const hookPort = (await fromSink<{ port: number }>('ready')).port
     const p = await products.createProduct(node.db, ACTOR, {
       name: 'BenchFwd',
       nodeType: 'DIRECT',
@@ -77,9 +193,9 @@ async function main() {
     const list = []
     for (let i = 0; i < DEVICES + 1; i++)
       list.push(await devices.createDevice(node.db, ACTOR, { productKey: p.productKey }))
-    const sink = list.pop()!
+    const sinkDevice = list.pop()!
 
-    // destinations: a second database on the node's own PostgreSQL, a local webhook, a subscribed client
+    // destinations: a second database on the node's own PostgreSQL, the sink's webhook and republish subscriber
     const dbUrl = new URL(
       (node.db.pool as unknown as { options: { connectionString: string } }).options.connectionString,
     )
@@ -88,24 +204,13 @@ async function main() {
     const pg = (await import('pg')).default
     const sinkDb = new pg.Client({ connectionString: dbUrl.toString() })
     await sinkDb.connect()
-    await sinkDb.query('CREATE TABLE readings (id bigserial PRIMARY KEY, device text, temperature int, at bigint)')
-    let hooks = 0
-    const server = http.createServer((req, res) => {
-      req.resume()
-      req.on('end', () => {
-        hooks++
-        res.writeHead(200).end('{}')
-      })
-    })
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-    const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
-    let republished = 0
-    const { Device } = await import('@iotops/device-sdk')
-    const sub = await Device.connect({ url, ...sink })
-    sub.client.on('message', (t) => {
-      if (t.endsWith('/user/get')) republished++
-    })
-    await sub.client.subscribeAsync(`/${p.productKey}/${sink.deviceName}/user/get`, { qos: 0 })
+    await sinkDb.query(
+      'CREATE TABLE readings (id bigserial PRIMARY KEY, device text, temperature int, at bigint, received_at timestamptz NOT NULL DEFAULT clock_timestamp())',
+    )
+    const hookUrl = `http://127.0.0.1:${hookPort}/hook`
+    const republishTopic = `/${p.productKey}/${sinkDevice.deviceName}/user/get`
+    sinkProc.send({ type: 'subscribe', url, device: sinkDevice, topic: republishTopic })
+    await fromSink('subscribed')
 
     // the load: bench/lib/loadgen.ts in its own process (as the ingest bench), QoS 1 with a window per device
     const benchDevices: BenchDevice[] = list.map((d) => ({ ...d }))
@@ -117,14 +222,38 @@ async function main() {
         devices: benchDevices,
         window: WINDOW,
         subscriber: false,
-        drainMs: 10_000,
+        drainMs: 30_000,
         payload: 'plain',
       }
+      let window = { t0: 0, t1: 0 }
+      // CPU of this process (the node) and of its PostgreSQL over the measured window
+      let cpuAt0: TreeCpu | null = null
+      let cpu = { node: 0, postgres: 0 }
+      // the node's event loop: under load a turn is long, and a destination that needs a round trip per row gets
+      // one row per turn and connection
+      const loop = monitorEventLoopDelay({ resolution: 10 })
+      const sample = (t: number, f: () => void) => setTimeout(f, Math.max(0, t - Date.now()))
       const result = await new Promise<LoadgenResult>((resolve, reject) => {
         child.on('message', (m: { type: string; message?: string } & LoadgenResult) => {
           if (m.type === 'ready') {
             const t0 = Date.now() + 200
-            child.send({ type: 'go', t0, t1: t0 + DURATION * 1000 })
+            window = { t0, t1: t0 + DURATION * 1000 }
+            sample(window.t0, () => {
+              cpuAt0 = treeCpu(process.pid)
+              loop.enable()
+            })
+            sample(window.t1, () => {
+              const after = treeCpu(process.pid)
+              for (const [pid, a] of after) {
+                const d = Math.max(0, a.cpu - (cpuAt0?.get(pid)?.cpu ?? a.cpu))
+                if (pid === process.pid) cpu.node += d
+                else if (a.name === 'postgres') cpu.postgres += d
+              }
+              cpu = { node: cpu.node / DURATION, postgres: cpu.postgres / DURATION }
+              loop.disable()
+            })
+            sinkProc.send({ type: 'window', ...window })
+            child.send({ type: 'go', ...window })
           } else if (m.type === 'result') resolve(m)
           else if (m.type === 'error') reject(new Error(`load generator: ${m.message}`))
         })
@@ -133,10 +262,17 @@ async function main() {
       })
       child.send({ type: 'exit' })
       const rate = Math.round(result.ackedInWindow / DURATION)
-      console.log(`${label}: ${result.ackedInWindow} posts acknowledged in ${DURATION} s = ${rate} msgs/s`)
-      return { acked: result.acked, rate }
+      const h = Histogram.from(result.ackLatency)
+      const us = (c: number) => Math.round((c * 1e6) / Math.max(1, rate))
+      console.log(
+        `${label}: ${result.ackedInWindow} posts acknowledged in ${DURATION} s = ${rate} msgs/s (ack p50 ${Math.round(h.quantile(0.5))} ms, p95 ${Math.round(h.quantile(0.95))} ms); ` +
+          `CPU node ${Math.round(cpu.node * 100)} % (${us(cpu.node)} µs/post), postgres ${Math.round(cpu.postgres * 100)} % (${us(cpu.postgres)} µs/post); ` +
+          `event-loop delay p50 ${Math.round(loop.percentile(50) / 1e6)} ms, p99 ${Math.round(loop.percentile(99) / 1e6)} ms`,
+      )
+      return { acked: result.acked, rate, window }
     }
 
+    console.log(`load: ${DEVICES} devices × ${WINDOW} QoS 1 posts in flight, ${DURATION} s measured; ${loadavg()}`)
     await run('ingest, no rule (warm-up)')
     const base = await run('ingest, no rule')
     const rule = await forward.createRule(node.db, ACTOR, {
@@ -145,11 +281,18 @@ async function main() {
     })
     await forward.addDestination(node.db, ACTOR, rule.id, {
       type: 'REPUBLISH',
-      config: { topic: `/${p.productKey}/${sink.deviceName}/user/get`, qos: 0 },
+      config: { topic: republishTopic, qos: 0 },
     })
     await forward.addDestination(node.db, ACTOR, rule.id, {
       type: 'WEBHOOK',
-      config: { url: hookUrl, headers: [], timeoutMs: 5000, retries: 3 },
+      config: {
+        url: hookUrl,
+        headers: [],
+        timeoutMs: 5000,
+        retries: 3,
+        ...(WEBHOOK_BATCH > 1 && { batch: { maxRows: WEBHOOK_BATCH, maxBytes: 262_144 } }),
+        ...(WEBHOOK_CONCURRENCY && { concurrency: WEBHOOK_CONCURRENCY }),
+      },
     })
     await forward.addDestination(node.db, ACTOR, rule.id, {
       type: 'POSTGRES',
@@ -165,40 +308,69 @@ async function main() {
       },
     })
     await forward.setRuleEnabled(node.db, ACTOR, rule.id, true)
+    console.log(
+      `webhook: ${WEBHOOK_BATCH > 1 ? `batch mode, ≤ ${WEBHOOK_BATCH} rows per request` : 'one request per row'}, ${WEBHOOK_CONCURRENCY ?? 16} in flight`,
+    )
     const t0 = performance.now()
     const fwd = await run('ingest with 3 destinations')
-    await node.forwardEngine.idle()
+    await Promise.race([node.forwardEngine.idle(), new Promise((r) => setTimeout(r, 60_000))])
     const drainSecs = (performance.now() - t0) / 1000
-    const rows = Number((await sinkDb.query('SELECT count(*) AS n FROM readings')).rows[0].n)
-    await node.hub.metrics.flush()
-    const m = await node.db.pool.query<{ metric: string; v: number }>(
-      `SELECT metric, sum(value)::float AS v, max(value)::float AS mx FROM metric_point WHERE product_key = $1 AND metric LIKE '%RuleEngine%' GROUP BY metric`,
-      [p.productKey],
+    await new Promise((r) => setTimeout(r, 1000)) // rows still on the wire to the sink
+    sinkProc.send({ type: 'report' })
+    const rep = await fromSink<SinkReport>('report')
+    const { t0: w0, t1: w1 } = fwd.window
+    const pgq = await sinkDb.query<{ n: string; win: string; p50: number; p95: number; mx: number; last: number }>(
+      `SELECT count(*) AS n,
+              count(*) FILTER (WHERE received_at BETWEEN to_timestamp($1 / 1000.0) AND to_timestamp($2 / 1000.0)) AS win,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at) * 1000 - at)::float AS p50,
+              percentile_disc(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM received_at) * 1000 - at)::float AS p95,
+              max(extract(epoch FROM received_at) * 1000 - at)::float AS mx,
+              max(extract(epoch FROM received_at) * 1000)::float AS last
+       FROM readings`,
+      [w0, w1],
     )
-    const metric = (code: string) => m.rows.find((r) => r.metric === code)?.v ?? 0
-    const dead = await node.db.prisma.forwardDeadLetter.count()
-    console.log(
-      `forwarded within ${drainSecs.toFixed(1)} s of the run's start: republish ${republished}, webhook ${hooks}, postgres ${rows} of ${fwd.acked} posts; dead letters ${dead}`,
-    )
-    for (const t of ['REPUBLISH', 'WEBHOOK', 'POSTGRES'] as const) {
-      const codes = forward.forwardMetrics(t)
-      const n = metric(codes.count)
-      console.log(
-        `  ${t}: ${n} rows, ${Math.round(n / drainSecs)} rows/s, latency avg ${(metric(codes.latencySum) / Math.max(1, n)).toFixed(1)} ms, max (largest minute) ${Math.max(...m.rows.filter((r) => r.metric === codes.latencyMax).map((r) => (r as unknown as { mx: number }).mx), 0)} ms`,
-      )
+    const pgr = pgq.rows[0]!
+    const postgres: SinkStats = {
+      rows: Number(pgr.n),
+      inWindow: Number(pgr.win),
+      p50: pgr.p50 ?? 0,
+      p95: pgr.p95 ?? 0,
+      max: pgr.mx ?? 0,
+      lastAt: pgr.last ?? 0,
     }
-    console.log(`ingest with forwarding / without: ${(fwd.rate / base.rate).toFixed(2)}`)
-    await sub.close()
+    const dead = await node.db.prisma.forwardDeadLetter.groupBy({ by: ['code'], _count: true })
+    const deadText = dead.length ? dead.map((d) => `${d._count} × ${d.code}`).join(', ') : '0'
+    console.log(
+      `forwarded ${fwd.acked} posts (all acknowledged, window and drain) within ${drainSecs.toFixed(1)} s of the run's start; dead letters ${deadText}; throttled ${node.forwardEngine.throttled}`,
+    )
+    const line = (name: string, st: SinkStats) =>
+      console.log(
+        `  ${name.padEnd(9)} ${String(st.rows).padStart(7)} of ${fwd.acked} rows; ${Math.round(st.inWindow / DURATION)} rows/s in the window; ` +
+          `all in ${((st.lastAt - w0) / 1000).toFixed(1)} s; lag p50 ${Math.round(st.p50)} ms, p95 ${Math.round(st.p95)} ms, max ${Math.round(st.max)} ms`,
+      )
+    line('republish', rep.republish)
+    line('webhook', rep.webhook)
+    line('postgres', postgres)
+    console.log(`  webhook requests: ${rep.requests}; republish subscriber disconnects: ${rep.disconnects}`)
+    console.log(`ingest with forwarding / without: ${(fwd.rate / base.rate).toFixed(2)}; ${loadavg()}`)
     await sinkDb.end()
-    server.close()
   } finally {
+    sinkProc.send({ type: 'exit' })
     await node.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }
 
-main().then(
-  () => process.exit(0),
+const loadavg = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`
+
+;(argv.sink ? sink() : main()).then(
+  () => {
+    if (!argv.sink) process.exit(0)
+  },
   (e) => {
     console.error(e)
     process.exit(1)

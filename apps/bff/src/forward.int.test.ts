@@ -107,7 +107,8 @@ describe('data forwarding', () => {
           }),
       )
     }
-    node = await startTestNode()
+    // the burst test posts a few hundred messages from one device at once
+    node = await startTestNode({ DEVICE_UPLINK_QPS: '100000' })
     s = await signInHttp(node)
     // the PostgreSQL destination: a second database in the same (embedded) server, with its own table
     const admin = process.env.IOTOPS_TEST_PG_ADMIN_URL!
@@ -352,6 +353,80 @@ describe('data forwarding', () => {
     })
     expect(dead.every((d) => d.code === 9325)).toBe(true)
     expect(dead.filter((d) => /circuit open/.test(d.error)).length).toBeGreaterThanOrEqual(1)
+  })
+
+  it('sends a burst in batches: multi-row INSERTs and a batch-mode webhook (JSON arrays), every row once, a failed batch retried whole', async () => {
+    const d = devs[1]!
+    await sink.query('CREATE TABLE burst (n int NOT NULL, dn text NOT NULL)')
+    const rule = await call<Rule>('forward.create', {
+      name: 'burst',
+      sql: `SELECT items.temperature.value AS n, deviceName() AS dn FROM "/${pk}/${d.deviceName}/thing/event/property/post"`,
+    })
+    await call('forward.addDestination', {
+      ruleId: rule.id,
+      destination: {
+        type: 'POSTGRES',
+        config: {
+          url: sinkUrl,
+          table: 'burst',
+          columns: [
+            { column: 'n', field: 'n' },
+            { column: 'dn', field: 'dn' },
+          ],
+        },
+      },
+    })
+    await call('forward.addDestination', {
+      ruleId: rule.id,
+      destination: {
+        type: 'WEBHOOK',
+        config: { url: `${recv.url}/hook/burst`, batch: { maxRows: 50 }, retries: 2 },
+      },
+    })
+    await call('forward.setEnabled', { id: rule.id, enabled: true })
+    recv.failures.set('/hook/burst', 1) // the first request answers 500: its rows go again, in one request
+    const dev = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, ...d })
+    open.push(dev)
+    const N = 300
+    const value = (i: number) => (i % 100) - 20
+    // 50 at a time (the SDK's request ids are unique within 100 per millisecond)
+    for (let k = 0; k < N; k += 50)
+      await Promise.all(Array.from({ length: 50 }, (_x, i) => dev.postProperties({ temperature: value(k + i) })))
+
+    const expected = Array.from({ length: N }, (_x, i) => value(i)).sort((a, b) => a - b)
+    const arr = (body: unknown) => body as unknown[] // batch-mode bodies are arrays
+    const stored = await eventually(async () => {
+      const r = await sink.query<{ n: number; dn: string; tx: string }>('SELECT n, dn, xmin::text AS tx FROM burst')
+      return r.rows.length >= N ? r.rows : null
+    })
+    expect(stored.map((r) => r.n).sort((a, b) => a - b)).toEqual(expected)
+    expect(stored.every((r) => r.dn === d.deviceName)).toBe(true)
+    // rows of one INSERT share a transaction: far fewer statements than rows
+    expect(new Set(stored.map((r) => r.tx)).size).toBeLessThan(N / 5)
+
+    const delivered = await eventually(async () => {
+      const ok = recv.got.filter((g) => g.path === '/hook/burst' && g.status === 200)
+      return ok.reduce((a, g) => a + arr(g.body).length, 0) >= N ? ok : null
+    })
+    const hooks = recv.got.filter((g) => g.path === '/hook/burst')
+    expect(hooks[0]!.status).toBe(500)
+    expect(hooks.every((g) => Array.isArray(g.body) && g.body.length <= 50)).toBe(true)
+    expect(Number(delivered[0]!.headers['x-iotops-batch'])).toBe(arr(delivered[0]!.body).length)
+    const rows = delivered.flatMap((g) => arr(g.body) as { n: number; dn: string }[])
+    expect(rows.map((r) => r.n).sort((a, b) => a - b)).toEqual(expected)
+    expect(delivered.length).toBeLessThan(N / 5)
+    // a green trace hop per row and destination, nothing dead-lettered
+    const ok = await eventually(async () => {
+      const r = await node.db.pool.query<{ operation: string; n: number }>(
+        `SELECT operation, count(*)::int AS n FROM run_log WHERE biz_type = 'RuleEngine' AND code = 200 AND content::jsonb->>'ruleId' = $1 GROUP BY operation`,
+        [rule.id],
+      )
+      return r.rows.reduce((a, x) => a + x.n, 0) >= 2 * N ? r.rows : null
+    })
+    expect(Object.fromEntries(ok.map((r) => [r.operation, r.n]))).toEqual({ postgres: N, webhook: N })
+    const dead = await call<{ items: DeadLetter[] }>('forward.deadLetters', { ruleId: rule.id }, 'query')
+    expect(dead.items).toHaveLength(0)
+    await call('forward.setEnabled', { id: rule.id, enabled: false })
   })
 
   it('manages rules and their actions through the automation API with the reference action names', async () => {

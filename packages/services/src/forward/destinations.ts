@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import pg from 'pg'
+import { Agent, request } from 'undici'
 import type { ForwardType, TPostgresConfig, TQueueConfig, TRepublishConfig, TWebhookConfig } from './schema'
 
 /** Reference 7.1 codes of a forwarding failure. */
@@ -32,11 +33,22 @@ export interface SendContext {
   deviceName: string
 }
 
+export interface SendRow {
+  row: Record<string, unknown>
+  text: string
+  ctx: SendContext
+}
+
 /** One destination's client: takes rows, throws `ForwardFailure`. */
 export interface Sender {
   send(row: Record<string, unknown>, text: string, ctx: SendContext): Promise<void>
   /** all rows or none (a refusal of one row's content makes the engine send them one by one) */
-  sendBatch?(rows: { row: Record<string, unknown>; text: string; ctx: SendContext }[]): Promise<void>
+  sendBatch?(rows: SendRow[]): Promise<void>
+  /** at most this many rows per `sendBatch`, and about this many bytes of row text (a larger row goes alone) */
+  readonly batchRows: number
+  readonly batchBytes: number
+  /** sends in flight at once: rows queue behind them and leave in the next batch */
+  readonly concurrency: number
   close(): Promise<void>
 }
 
@@ -82,48 +94,83 @@ function republish(c: TRepublishConfig, deps: SenderDeps): Sender {
     async sendBatch(rows) {
       await Promise.all(rows.map((r) => one(r.row, r.text)))
     },
+    batchRows: 500,
+    batchBytes: 4 * 1024 * 1024,
+    concurrency: 2,
     async close() {},
   }
 }
 
+/**
+ * A webhook: one POST per row (the row's JSON, header `x-iotops-trace-id`), up to `concurrency` (16) requests in
+ * flight over kept-alive connections. In batch mode a POST carries a JSON array of rows (header `x-iotops-batch`:
+ * the row count, `x-iotops-trace-ids`: their trace ids, comma-separated, when they fit in 8 KB).
+ */
 function webhook(c: TWebhookConfig): Sender {
-  return {
-    async send(_row, text, ctx) {
-      let res: Response
-      try {
-        res = await fetch(c.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'x-iotops-trace-id': ctx.traceId,
-            ...Object.fromEntries(c.headers.map((h) => [h.name, h.value])),
-          },
-          body: text,
-          signal: AbortSignal.timeout(c.timeoutMs),
-        })
-      } catch (e) {
-        const timeout = (e as Error).name === 'TimeoutError'
-        throw new ForwardFailure(
-          ForwardCode.UNAVAILABLE,
-          timeout ? `the webhook did not answer within ${c.timeoutMs} ms` : `the webhook is unreachable: ${netMsg(e)}`,
-          true,
-        )
-      }
-      await res.arrayBuffer().catch(() => undefined)
-      if (res.ok) return
-      if (res.status === 429)
-        throw new ForwardFailure(ForwardCode.THROTTLED, 'the webhook answered 429 Too Many Requests', true)
-      if (res.status >= 500)
-        throw new ForwardFailure(ForwardCode.TARGET_ERROR, `the webhook answered ${res.status}`, true)
-      if (res.status === 400 || res.status === 422)
-        throw new ForwardFailure(ForwardCode.BAD_PARAMETER, `the webhook refused the row (${res.status})`, false)
+  const concurrency = c.concurrency ?? 16
+  const connections = Math.min(concurrency, 64)
+  const agent = new Agent({
+    connections,
+    pipelining: Math.ceil(concurrency / connections),
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    connect: { timeout: Math.min(c.timeoutMs, 10_000) },
+  })
+  const fixed: Record<string, string> = {
+    ...Object.fromEntries(c.headers.map((h) => [h.name.toLowerCase(), h.value])),
+    'content-type': 'application/json; charset=utf-8',
+  }
+  const post = async (body: string, extra: Record<string, string>, what: string) => {
+    let status: number
+    try {
+      const res = await request(c.url, {
+        method: 'POST',
+        headers: { ...fixed, ...extra },
+        body,
+        dispatcher: agent,
+        headersTimeout: c.timeoutMs,
+        bodyTimeout: c.timeoutMs,
+      })
+      status = res.statusCode
+      await res.body.dump().catch(() => undefined)
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? ''
+      const timeout = code.includes('TIMEOUT') // UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT, UND_ERR_CONNECT_TIMEOUT
       throw new ForwardFailure(
-        ForwardCode.MISCONFIGURED,
-        `the webhook answered ${res.status}; check its URL and headers`,
-        false,
+        ForwardCode.UNAVAILABLE,
+        timeout ? `the webhook did not answer within ${c.timeoutMs} ms` : `the webhook is unreachable: ${netMsg(e)}`,
+        true,
       )
-    },
-    async close() {},
+    }
+    if (status >= 200 && status < 300) return
+    if (status === 429)
+      throw new ForwardFailure(ForwardCode.THROTTLED, 'the webhook answered 429 Too Many Requests', true)
+    if (status >= 500) throw new ForwardFailure(ForwardCode.TARGET_ERROR, `the webhook answered ${status}`, true)
+    if (status === 400 || status === 413 || status === 422)
+      throw new ForwardFailure(ForwardCode.BAD_PARAMETER, `the webhook refused ${what} (${status})`, false)
+    throw new ForwardFailure(
+      ForwardCode.MISCONFIGURED,
+      `the webhook answered ${status}; check its URL and headers`,
+      false,
+    )
+  }
+  const batch = c.batch ?? null
+  return {
+    send: (_row, text, ctx) => post(text, { 'x-iotops-trace-id': ctx.traceId }, 'the row'),
+    ...(batch && {
+      async sendBatch(rows: SendRow[]) {
+        const ids = rows.map((r) => r.ctx.traceId).join(',')
+        await post(
+          `[${rows.map((r) => r.text).join(',')}]`,
+          { 'x-iotops-batch': String(rows.length), ...(ids.length <= 8192 && { 'x-iotops-trace-ids': ids }) },
+          'the rows',
+        )
+      },
+    }),
+    batchRows: batch ? (batch.maxRows ?? 100) : 1,
+    batchBytes: batch ? (batch.maxBytes ?? 262_144) : 0,
+    concurrency,
+    close: () => agent.close().catch(() => {}),
   }
 }
 
@@ -174,6 +221,10 @@ function postgres(c: TPostgresConfig): Sender {
   return {
     send: (row) => insert([row]),
     sendBatch: (rows) => insert(rows.map((r) => r.row)),
+    // one multi-row INSERT per batch (≤ 65,535 parameters), one statement in flight per connection
+    batchRows: Math.min(1000, Math.floor(65_535 / n)),
+    batchBytes: 8 * 1024 * 1024,
+    concurrency: 2,
     close: () => pool.end().catch(() => {}),
   }
 }
@@ -236,6 +287,10 @@ function queue(c: TQueueConfig): Sender {
         throw new ForwardFailure(ForwardCode.UNAVAILABLE, `the queue failed: ${err.message}`, true)
       }
     },
+    // XADDs pipelined: one round trip per batch
+    batchRows: 1000,
+    batchBytes: 8 * 1024 * 1024,
+    concurrency: 2,
     async close() {
       const r = client
       client = null

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fillTemplate } from './destinations'
-import { ruleInput, ruleTopic } from './engine'
+import { ruleInput, ruleTopic, takeBatch } from './engine'
 
 const at = new Date(1_700_000_000_000)
 const msg = (payload: unknown) => ({
@@ -56,5 +56,22 @@ describe('forwarding input formats', () => {
     expect(ruleTopic('/pk1/dev1/user/a')).toBe('/pk1/dev1/user/a')
     expect(fillTemplate('/pk1/${deviceName}/user/get', { deviceName: 'd9' })).toBe('/pk1/d9/user/get')
     expect(fillTemplate('/x/${missing}', {})).toBe('/x/')
+  })
+})
+
+describe('takeBatch', () => {
+  const q = (...sizes: number[]) => sizes.map((n) => ({ text: 'x'.repeat(n) }))
+  it('takes up to the row limit, leaving the rest queued in order', () => {
+    const queue = q(1, 2, 3, 4, 5)
+    expect(takeBatch(queue, 3, 1000).map((j) => j.text.length)).toEqual([1, 2, 3])
+    expect(queue.map((j) => j.text.length)).toEqual([4, 5])
+  })
+  it('stops before the byte limit, but always takes one row (a large row goes alone)', () => {
+    const queue = q(40, 40, 40, 500, 10)
+    expect(takeBatch(queue, 100, 100)).toHaveLength(2)
+    expect(takeBatch(queue, 100, 100)).toHaveLength(1)
+    expect(takeBatch(queue, 100, 100).map((j) => j.text.length)).toEqual([500])
+    expect(takeBatch(queue, 1, 100)).toHaveLength(1)
+    expect(queue).toHaveLength(0)
   })
 })

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import type { Db } from '@iotops/db'
 import type { Logger } from 'pino'
 import type { DeviceHub, StatusChange } from '../hub/hub'
+import { lifecycleBody } from '../hub/lifecycle'
 import { Metric } from '../metrics/codes'
 import { BizType } from '../runlog/biz'
 import { createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
@@ -80,6 +81,22 @@ interface Job {
   text: string
   ctx: SendContext
   at: number
+  /** the rule that selected the row (set when queued) */
+  rule?: Rule
+}
+
+/** The head of a queue: up to `rows` jobs and about `bytes` of row text (always at least one job). */
+export function takeBatch<J extends { text: string }>(queue: J[], rows: number, bytes: number): J[] {
+  if (rows <= 1) return queue.splice(0, 1)
+  let n = 0
+  let size = 0
+  const max = Math.min(rows, queue.length)
+  while (n < max) {
+    size += queue[n]!.text.length
+    if (n > 0 && size > bytes) break
+    n++
+  }
+  return queue.splice(0, n)
 }
 
 class Destination {
@@ -87,12 +104,26 @@ class Destination {
   active = 0
   failuresInRow = 0
   openUntil = 0
+  /** the run-log operation of its records */
+  readonly operation: string
   constructor(
     readonly id: string,
     readonly type: ForwardType,
     readonly signature: string,
     readonly sender: Sender,
-  ) {}
+  ) {
+    this.operation = type.toLowerCase()
+  }
+}
+
+/** `{"ruleName":…,"ruleId":…,"destinationId":…,"Content":` — the fixed part of a success record's content. */
+function okPrefix(rule: Rule, d: Destination): string {
+  let p = rule.okPrefix.get(d.id)
+  if (p === undefined) {
+    p = `${JSON.stringify({ ruleName: rule.name, ruleId: rule.id, destinationId: d.id }).slice(0, -1)},"Content":`
+    rule.okPrefix.set(d.id, p)
+  }
+  return p
 }
 
 interface Rule {
@@ -104,6 +135,8 @@ interface Rule {
   statement: RuleStatement
   binary: boolean
   destinations: Destination[]
+  /** the start of its success records' content, per destination id (rules are rebuilt on reload: a rename shows) */
+  okPrefix: Map<string, string>
 }
 
 export interface ForwardEngineOptions {
@@ -114,7 +147,7 @@ export interface ForwardEngineOptions {
   queueLimit?: number
   /** rows waiting per destination */
   destinationQueueLimit?: number
-  /** sends in flight per destination */
+  /** cap on sends in flight per destination (each sender has its own: webhook 16 by default, others 2) */
   concurrency?: number
   /** consecutive failures that open a destination's circuit, and for how long */
   breakerThreshold?: number
@@ -153,18 +186,7 @@ export class ForwardEngine {
       productKey: c.productKey,
       deviceName: c.deviceName,
       topic: `/as/mqtt/status/${c.productKey}/${c.deviceName}`,
-      payload: Buffer.from(
-        JSON.stringify({
-          status: c.status === 'ONLINE' ? 'online' : 'offline',
-          productKey: c.productKey,
-          deviceName: c.deviceName,
-          time: formatUtc(c.at.getTime()),
-          utcTime: c.at.toISOString(),
-          lastTime: formatUtc(c.at.getTime()),
-          utcLastTime: c.at.toISOString(),
-          clientIp: c.ip ?? '',
-        }),
-      ),
+      payload: Buffer.from(lifecycleBody(c)),
       traceId: '',
       messageId: null,
       at: c.at,
@@ -197,9 +219,9 @@ export class ForwardEngine {
       onWritten: () => opts.hub.emit('written', 'run_log'),
     })
     this.o = {
-      queueLimit: 10_000,
-      destinationQueueLimit: 2_000,
-      concurrency: 8,
+      queueLimit: 20_000,
+      destinationQueueLimit: 10_000,
+      concurrency: 512,
       breakerThreshold: 5,
       breakerOpenMs: 30_000,
       backoffMs: 200,
@@ -278,15 +300,29 @@ export class ForwardEngine {
     }
   }
 
+  /**
+   * Routes what the inbox holds, for up to ~20 ms per turn of the event loop (under load a turn is long and many
+   * messages arrive per turn: a fixed count per turn would fall behind). The rows of the whole slice are queued
+   * first, then each destination sends: they leave in batches, not one by one.
+   */
   private drain() {
-    const batch = this.inbox.splice(0, 500)
-    for (const m of batch) {
+    const until = performance.now() + 20
+    const touched = new Set<Destination>()
+    let i = 0
+    const inbox = this.inbox
+    while (i < inbox.length) {
+      const m = inbox[i++]!
       try {
-        this.route(m, (d, rule, job) => this.enqueue(d, rule, job))
+        this.route(m, (d, rule, job) => {
+          if (this.enqueue(d, rule, job)) touched.add(d)
+        })
       } catch (e) {
         this.o.log.error({ err: e }, 'forward routing failed')
       }
+      if ((i & 63) === 0 && performance.now() > until) break
     }
+    inbox.splice(0, i)
+    for (const d of touched) this.pump(d)
     if (this.inbox.length > 0) setImmediate(() => this.drain())
     else {
       this.draining = false
@@ -338,23 +374,26 @@ export class ForwardEngine {
     }
   }
 
-  private enqueue(d: Destination, rule: Rule, job: Job) {
+  /** Queues a row for a destination (false: its queue is full — 9324, a dead letter). */
+  private enqueue(d: Destination, rule: Rule, job: Job): boolean {
     if (d.queue.length >= this.o.destinationQueueLimit) {
       this.throttled++
       void this.fail(d, rule, job, new ForwardFailure(ForwardCode.THROTTLED, 'the destination queue is full', false), 0)
-      return
+      return false
     }
-    jobRule.set(job, rule)
+    job.rule = rule
     d.queue.push(job)
-    this.pump(d)
+    return true
   }
 
+  /**
+   * Starts sends while the destination has a free slot (its sender's `concurrency`, capped by the engine's); each
+   * send takes the rows queued so far, up to the sender's batch size, so batches grow with the load.
+   */
   private pump(d: Destination) {
-    // webhooks take one row per request: more of them in flight
-    const limit = d.type === 'WEBHOOK' ? this.o.concurrency * 4 : this.o.concurrency
+    const limit = Math.max(1, Math.min(d.sender.concurrency, this.o.concurrency))
     while (d.active < limit && d.queue.length > 0) {
-      // destinations that take batches (PostgreSQL, Redis) get up to 200 rows per send
-      const jobs = d.queue.splice(0, d.sender.sendBatch ? 200 : 1)
+      const jobs = takeBatch(d.queue, d.sender.batchRows, d.sender.batchBytes)
       d.active++
       void this.deliver(d, jobs)
         .catch((e) => this.o.log.error({ err: e }, 'forward delivery failed unexpectedly'))
@@ -377,10 +416,10 @@ export class ForwardEngine {
       }
       attempt++
       try {
-        if (jobs.length === 1) await d.sender.send(jobs[0]!.row, jobs[0]!.text, jobs[0]!.ctx)
-        else await d.sender.sendBatch!(jobs.map((j) => ({ row: j.row, text: j.text, ctx: j.ctx })))
+        if (d.sender.sendBatch) await d.sender.sendBatch(jobs)
+        else await d.sender.send(jobs[0]!.row, jobs[0]!.text, jobs[0]!.ctx)
         d.failuresInRow = 0
-        for (const j of jobs) this.succeed(d, ruleOf(j), j)
+        this.succeed(d, jobs)
         return
       } catch (e) {
         const f =
@@ -404,40 +443,78 @@ export class ForwardEngine {
     }
   }
 
-  private succeed(d: Destination, rule: Rule, job: Job) {
+  /** Metrics once per product of a delivered batch (count, bytes, latency sum/min/max); a run-log record per row. */
+  private succeed(d: Destination, jobs: Job[]) {
     const now = Date.now()
-    const latency = Math.max(0, now - job.at)
     const m = forwardMetrics(d.type)
     const metrics = this.o.hub.metrics
-    const bytes = Buffer.byteLength(job.text)
-    metrics.add(Metric.Forwarded, rule.productKey, 1, now)
-    metrics.add(m.count, rule.productKey, 1, now)
-    metrics.add(m.bytes, rule.productKey, bytes, now)
-    metrics.add(m.latencySum, rule.productKey, latency, now)
-    this.extremes(m.latencyMin, m.latencyMax, rule.productKey, latency, now)
-    this.record(rule, d, job, 200, { Content: job.text, latencyMs: latency })
+    let pk = jobs[0]!.rule!.productKey
+    let count = 0
+    let bytes = 0
+    let sum = 0
+    let min = Number.POSITIVE_INFINITY
+    let max = 0
+    const flush = () => {
+      if (count === 0) return
+      metrics.add(Metric.Forwarded, pk, count, now)
+      metrics.add(m.count, pk, count, now)
+      metrics.add(m.bytes, pk, bytes, now)
+      metrics.add(m.latencySum, pk, sum, now)
+      this.extremes(m.latencyMin, m.latencyMax, pk, min, max, now)
+      count = bytes = sum = max = 0
+      min = Number.POSITIVE_INFINITY
+    }
+    const ts = new Date(now)
+    for (const job of jobs) {
+      const rule = job.rule!
+      if (rule.productKey !== pk) {
+        flush()
+        pk = rule.productKey
+      }
+      const latency = Math.max(0, now - job.at)
+      count++
+      bytes += Buffer.byteLength(job.text)
+      sum += latency
+      if (latency < min) min = latency
+      if (latency > max) max = latency
+      // the trace's green hop of this destination; content as logContent would write it, without re-encoding
+      // the rule and destination for every row
+      const content = `${okPrefix(rule, d)}${JSON.stringify(job.text)},"latencyMs":${latency}}`
+      this.write({
+        ts,
+        productKey: job.ctx.productKey,
+        deviceName: job.ctx.deviceName,
+        traceId: job.ctx.traceId,
+        messageId: null,
+        bizType: RULE_ENGINE_BIZ,
+        operation: d.operation,
+        code: 200,
+        content: content.length > 8192 ? logContent(JSON.parse(content)) : content,
+      })
+    }
+    flush()
   }
 
   /** Per-minute min/max latency as gauges: the minute's running extreme is the latest sample, so it wins. */
   private readonly minMax = new Map<string, { minute: number; min: number; max: number }>()
-  private extremes(minCode: string, maxCode: string, pk: string, v: number, at: number) {
+  private extremes(minCode: string, maxCode: string, pk: string, lo: number, hi: number, at: number) {
     const minute = Math.floor(at / 60_000)
     const k = `${minCode}|${pk}`
     let e = this.minMax.get(k)
     if (!e || e.minute !== minute) {
-      e = { minute, min: v, max: v }
+      e = { minute, min: lo, max: hi }
       this.minMax.set(k, e)
-      this.o.hub.metrics.gauge(minCode, pk, v, at)
-      this.o.hub.metrics.gauge(maxCode, pk, v, at)
+      this.o.hub.metrics.gauge(minCode, pk, lo, at)
+      this.o.hub.metrics.gauge(maxCode, pk, hi, at)
       return
     }
-    if (v < e.min) {
-      e.min = v
-      this.o.hub.metrics.gauge(minCode, pk, v, at)
+    if (lo < e.min) {
+      e.min = lo
+      this.o.hub.metrics.gauge(minCode, pk, lo, at)
     }
-    if (v > e.max) {
-      e.max = v
-      this.o.hub.metrics.gauge(maxCode, pk, v, at)
+    if (hi > e.max) {
+      e.max = hi
+      this.o.hub.metrics.gauge(maxCode, pk, hi, at)
     }
   }
 
@@ -495,16 +572,23 @@ export class ForwardEngine {
     return this.deadFlushing
   }
 
-  private record(rule: Rule, d: Destination | null, job: Job | null, code: number, content: Record<string, unknown>) {
+  private record(
+    rule: Rule,
+    d: Destination | null,
+    job: Job | null,
+    code: number,
+    content: Record<string, unknown>,
+    ts = new Date(),
+  ) {
     const ctx = job?.ctx
     this.write({
-      ts: new Date(),
+      ts,
       productKey: ctx?.productKey ?? rule.productKey,
       deviceName: ctx?.deviceName ?? null,
       traceId: ctx?.traceId ?? newTrace(),
       messageId: null,
       bizType: RULE_ENGINE_BIZ,
-      operation: d ? d.type.toLowerCase() : 'sql',
+      operation: d ? d.operation : 'sql',
       code,
       content: logContent({ ruleName: rule.name, ruleId: rule.id, destinationId: d?.id, ...content }),
     })
@@ -604,6 +688,7 @@ export class ForwardEngine {
         statement,
         binary: r.dataType === 'BINARY',
         destinations: dests,
+        okPrefix: new Map(),
       }
       const list = byProduct.get(rule.productKey) ?? []
       list.push(rule)
@@ -619,8 +704,7 @@ export class ForwardEngine {
   }
 }
 
-const jobRule = new WeakMap<Job, Rule>()
-const ruleOf = (j: Job) => jobRule.get(j)!
+const ruleOf = (j: Job) => j.rule!
 
 const retriesOf = (d: Destination) => {
   try {
@@ -639,8 +723,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 let traceSeq = 0
 const newTrace = () => `fwd${Date.now().toString(36)}${(traceSeq++).toString(36)}`
-
-const formatUtc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 23)
 
 /** The rule-side topic of a device topic: `/sys/{pk}/{dn}/…` → `/{pk}/{dn}/…`; others unchanged. */
 export function ruleTopic(topic: string): string {

@@ -135,6 +135,18 @@ export const ZWebhookConfig = z.object({
   headers: ZHeaders,
   timeoutMs: z.number().int().min(100).max(30_000).default(5000),
   retries: z.number().int().min(0).max(5).default(3),
+  /** requests in flight at once (16 by default); over 64 connections, requests are pipelined on them */
+  concurrency: z.number().int().min(1).max(512).optional(),
+  /**
+   * Batch mode (off by default: one request per row, what receivers expect). When set, each request carries a JSON
+   * array of up to `maxRows` rows and about `maxBytes` of body (a single larger row goes alone).
+   */
+  batch: z
+    .object({
+      maxRows: z.number().int().min(2).max(1000).default(100),
+      maxBytes: z.number().int().min(1024).max(4_194_304).default(262_144),
+    })
+    .nullish(),
 })
 export const ZPostgresConfig = z.object({
   /** postgres://user:password@host:port/database */

@@ -493,7 +493,9 @@ export async function replayDeadLetter(deps: ReplayDeps, actor: Actor, id: strin
       })
       .catch(() => {})
   try {
-    await sender.send(row, dl.payload, ctx)
+    // as the engine sends it (a batch-mode webhook gets a one-row array)
+    if (sender.sendBatch) await sender.sendBatch([{ row, text: dl.payload, ctx }])
+    else await sender.send(row, dl.payload, ctx)
   } catch (e) {
     const f = e instanceof ForwardFailure ? e : new ForwardFailure(9331, (e as Error).message, true)
     await db.prisma.forwardDeadLetter.update({
