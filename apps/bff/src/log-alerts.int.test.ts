@@ -1,5 +1,5 @@
 import { Device } from '@iotops/device-sdk'
-import { logAnalysis, notify } from '@iotops/services'
+import { logAnalysis, notify, reportSubscriptions } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode, TEST_ACTOR } from './testing'
@@ -215,6 +215,37 @@ describe('log alerts', () => {
   })
 })
 
+describe('saved queries used by log alert rules', () => {
+  it('refuses to delete a saved query while log rules use it, naming them; deletes it once they are gone', async () => {
+    const groupId = await group('loguse')
+    const q = await logAnalysis.saveQuery(node.db, TEST_ACTOR, {
+      name: 'used_query',
+      sql: 'SELECT count(*) AS n FROM run_log WHERE ts >= {{from}} AND ts < {{to}}',
+      chart: { type: 'table' },
+    })
+    const a = await trpc<{ id: string }>('alarm.createRule', logRule('uses_a', q.id, groupId), 'mutation')
+    const b = await trpc<{ id: string }>('alarm.createRule', logRule('uses_b', q.id, groupId), 'mutation')
+
+    const refused = await api.call('logAnalysis.delete', { id: q.id }, 'mutation')
+    expect(refused.error?.data?.code).toBe('CONFLICT')
+    expect(refused.error?.message).toBe(
+      'the saved query used_query is used by the log alert rules uses_a, uses_b; change or delete those rules first',
+    )
+    // nothing changed: the query is there, the rules still run it
+    expect(await node.db.prisma.savedLogQuery.findUnique({ where: { id: q.id } })).not.toBeNull()
+    expect(await node.db.prisma.alarmRule.count({ where: { queryId: q.id } })).toBe(2)
+    expect(await node.db.prisma.auditLog.count({ where: { action: 'DeleteLogQuery', targetId: q.id } })).toBe(0)
+
+    await trpc('alarm.deleteRule', { id: a.id }, 'mutation')
+    const stillOne = await api.call('logAnalysis.delete', { id: q.id }, 'mutation')
+    expect(stillOne.error?.message).toMatch(/used by the log alert rule uses_b;/)
+
+    await trpc('alarm.deleteRule', { id: b.id }, 'mutation')
+    await trpc('logAnalysis.delete', { id: q.id }, 'mutation')
+    expect(await node.db.prisma.savedLogQuery.findUnique({ where: { id: q.id } })).toBeNull()
+  })
+})
+
 describe('report subscriptions', () => {
   it('mails the chosen reports with the real figures on "send now", and sends missed runs once', async () => {
     const { devices } = await seedSensorProduct(node, 1)
@@ -290,7 +321,85 @@ describe('report subscriptions', () => {
       'mutation',
     )
     expect(noMail.error?.message).toMatch(/e-mail address/)
+    const noProduct = await api.call(
+      'reportSubscription.create',
+      {
+        name: 'No product',
+        reports: ['online'],
+        rangeMinutes: 60,
+        frequency: 'hourly',
+        contactGroupIds: [g.id],
+        productKey: 'nope',
+      },
+      'mutation',
+    )
+    expect(noProduct.error?.message).toMatch(/the product nope does not exist/)
+    const badLocale = await api.call(
+      'reportSubscription.create',
+      {
+        name: 'Bad locale',
+        reports: ['online'],
+        rangeMinutes: 60,
+        frequency: 'hourly',
+        contactGroupIds: [g.id],
+        locale: 'fr-FR',
+      },
+      'mutation',
+    )
+    expect(badLocale.error).toBeTruthy()
     expect(await node.db.prisma.reportSubscription.count()).toBe(1)
+  })
+})
+
+describe('report mails scoped to a product, in a language', () => {
+  it("counts only the named product's devices, says which product it covers, and writes in the chosen language", async () => {
+    const a = await seedSensorProduct(node, 1)
+    const b = await seedSensorProduct(node, 1)
+    for (const [seed, n] of [
+      [a, 3],
+      [b, 2],
+    ] as const) {
+      const dev = await Device.connect({ url: `mqtt://127.0.0.1:${node.mqttPort}`, ...seed.devices[0]! })
+      for (let i = 0; i < n; i++) await dev.postProperties({ temperature: 20 + i })
+      await dev.close()
+    }
+    await node.hub.metrics.flush()
+    const dnA = a.devices[0]!.deviceName
+    const dnB = b.devices[0]!.deviceName
+    // saved through the API with its product and language, read back as the scheduler reads it
+    const c = await notify.createContact(node.db, TEST_ACTOR, { name: 'scoped reader', email: 'scoped@example.com' })
+    const g = await notify.createContactGroup(node.db, TEST_ACTOR, { name: 'scoped_readers', contactIds: [c.id] })
+    const created = await trpc<{ id: string; productKey: string | null; locale: string | null }>(
+      'reportSubscription.create',
+      {
+        name: 'scoped',
+        reports: ['topUp'],
+        rangeMinutes: 60,
+        frequency: 'hourly',
+        contactGroupIds: [g.id],
+        productKey: a.productKey,
+        locale: 'ja-JP',
+      },
+      'mutation',
+    )
+    expect(created).toMatchObject({ productKey: a.productKey, locale: 'ja-JP' })
+    const sub = await node.db.prisma.reportSubscription.findUniqueOrThrow({ where: { id: created.id } })
+    const scoped = await eventually(async () => {
+      const m = await reportSubscriptions.renderSubscription(node.db, sub, new Date(Date.now() + 60_000))
+      return m.text.includes(`${dnA}: 3`) && m
+    })
+    expect(scoped.text).not.toContain(dnB)
+    expect(scoped.html).toContain(`製品：${a.productKey}`)
+    expect(scoped.subject).toContain('ログレポート「scoped」')
+
+    const all = await reportSubscriptions.renderSubscription(
+      node.db,
+      { ...sub, productKey: null, locale: null },
+      new Date(Date.now() + 60_000),
+    )
+    expect(all.text).toContain(`${dnA}: 3`)
+    expect(all.text).toContain(`${dnB}: 2`)
+    expect(all.text).toContain('All products')
   })
 })
 

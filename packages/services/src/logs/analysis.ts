@@ -3,7 +3,7 @@ import { parse } from 'libpg-query'
 import type { Logger } from 'pino'
 import { audit } from '../audit'
 import type { Actor } from '../context'
-import { badRequest, conflict, notFound } from '../errors'
+import { AppError, badRequest, conflict, notFound } from '../errors'
 import { ANALYSIS_TABLES, type TAnalysisQuery, type TSavedQueryInput } from './schema'
 
 /** Functions an analysis query may call: aggregates, time buckets, text and JSON helpers — nothing with effects. */
@@ -254,10 +254,36 @@ export async function saveQuery(db: Db, actor: Actor, input: TSavedQueryInput, i
   return q
 }
 
+/**
+ * Deletes a saved query, refused (CONFLICT, nothing changed) while log alert rules use it: the error names them, and
+ * its details carry `{ rules: [{ id, name }] }`.
+ */
 export async function deleteSavedQuery(db: Db, actor: Actor, id: string) {
   const q = await db.prisma.savedLogQuery.findUnique({ where: { id } })
   if (!q) throw notFound('the saved query')
-  await db.prisma.savedLogQuery.delete({ where: { id } })
+  await db.prisma.$transaction(async (tx) => {
+    // (a rule saved in the same instant can still slip past; the alarm engine then reports its query as deleted)
+    const rules = await tx.alarmRule.findMany({
+      where: { queryId: id },
+      select: { id: true, name: true },
+      orderBy: { name: 'asc' },
+    })
+    if (rules.length > 0) throw savedQueryInUse(q.name, rules)
+    await tx.savedLogQuery.delete({ where: { id } })
+  })
   await audit(db.prisma, actor, 'DeleteLogQuery', { type: 'logQuery', id }, { name: q.name })
   return { ok: true }
+}
+
+/** The saved query `name` cannot go: these log alert rules run it. */
+export function savedQueryInUse(name: string, rules: { id: string; name: string }[]) {
+  const names = rules.map((r) => r.name)
+  const list = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ')
+  return new AppError(
+    'CONFLICT',
+    `the saved query ${name} is used by the log alert ${rules.length === 1 ? 'rule' : 'rules'} ${list}; ` +
+      'change or delete those rules first',
+    undefined,
+    { rules },
+  )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type ReportData, renderReportMail } from './report-mail'
+import { mailLocale, type ReportData, renderReportMail } from './report-mail'
 
 const from = new Date('2026-11-24T09:00:00Z')
 const to = new Date('2026-11-24T10:00:00Z')
@@ -59,5 +59,43 @@ describe('renderReportMail', () => {
     const m = renderReportMail({ name: 'x', reports: ['apiCodes'], from, to, data })
     expect(m.html).toContain('No data in this range.')
     expect(m.text).toContain('no data')
+  })
+  it('is written in the chosen language, and names the product it covers', () => {
+    const zh = renderReportMail({
+      name: '日报',
+      reports: ['messages', 'apiCodes'],
+      from,
+      to,
+      data,
+      locale: 'zh-CN',
+      productKey: 'pk1',
+    })
+    expect(zh.subject).toMatch(/^\[IoT Ops\] 日志报表“日报”：/)
+    expect(zh.html).toContain('<html lang="zh-CN">')
+    expect(zh.html).toContain('上行 / 下行消息量')
+    expect(zh.html).toContain('产品：pk1')
+    expect(zh.html).toContain('该时间范围内没有数据。')
+    expect(zh.text).toContain('上行：合计 8，峰值 5')
+    expect(zh.html).not.toMatch(/Messages up|No data|Series|Total/)
+
+    const ja = renderReportMail({ name: 'daily', reports: ['topUp', 'regions'], from, to, data, locale: 'ja-JP' })
+    expect(ja.subject).toContain('ログレポート「daily」')
+    expect(ja.html).toContain('上りメッセージ数 上位 20 デバイス')
+    expect(ja.html).toContain('すべての製品')
+    // a device's region not known: said in the mail's language
+    expect(ja.html).toContain('>不明</td>')
+    expect(ja.html).toContain(
+      '<th style="text-align:left;padding:4px 8px;border-bottom:1px solid #f0f0f0;color:#595959;font-weight:600">件数</th>',
+    )
+
+    const en = renderReportMail({ name: 'x', reports: ['online'], from, to, data })
+    expect(en.html).toContain('<html lang="en-US">')
+    expect(en.text).toContain('All products')
+  })
+  it('falls back to the default language for an unknown or missing locale', () => {
+    expect(mailLocale('zh-CN')).toBe('zh-CN')
+    expect(mailLocale('fr-FR')).toBe('en-US')
+    expect(mailLocale(null)).toBe('en-US')
+    expect(mailLocale(undefined)).toBe('en-US')
   })
 })

@@ -24,6 +24,9 @@ export type ReportId = (typeof REPORT_IDS)[number]
 
 /** The range a mail covers, in minutes: the last hour, 6 hours, day or week. */
 export const REPORT_RANGES = [60, 360, 1440, 10080] as const
+/** The languages a report mail is written in: the console's three. */
+export const REPORT_LOCALES = ['en-US', 'zh-CN', 'ja-JP'] as const
+export type ReportLocale = (typeof REPORT_LOCALES)[number]
 export const REPORT_FREQUENCIES = ['hourly', 'daily', 'weekly'] as const
 export type ReportFrequency = (typeof REPORT_FREQUENCIES)[number]
 
@@ -56,6 +59,10 @@ export const ZReportSubscriptionInput = z
       .nullable()
       .default(null),
     contactGroupIds: z.array(z.string().uuid()).min(1, 'choose at least one contact group').max(20),
+    /** the product the reports cover; null: all products */
+    productKey: z.string().trim().min(1).max(64).nullable().default(null),
+    /** the mail's language; null: the node's default (en-US) */
+    locale: z.enum(REPORT_LOCALES).nullable().default(null),
     enabled: z.boolean().default(true),
   })
   .refine((s) => s.frequency !== 'weekly' || s.weekday !== null, {

@@ -4,7 +4,7 @@ import { audit } from '../audit'
 import type { Actor } from '../context'
 import { badRequest, conflict, notFound } from '../errors'
 import { destinationOf, type OutboxPayload } from '../notify'
-import { renderReportMail } from './report-mail'
+import { mailLocale, renderReportMail } from './report-mail'
 import { logReport } from './reports'
 import { nextRun, type ReportFrequency, type ReportId, type TReportSubscriptionInput } from './subscription-schema'
 
@@ -23,6 +23,8 @@ export function subscriptionView(r: Row) {
     at: r.at,
     weekday: r.weekday,
     contactGroupIds: r.contactGroupIds,
+    productKey: r.productKey,
+    locale: r.locale,
     enabled: r.enabled,
     lastSentAt: r.lastSentAt,
     nextAt: r.nextAt,
@@ -36,6 +38,8 @@ export type ReportSubscriptionView = ReturnType<typeof subscriptionView>
 async function check(db: Db, input: TReportSubscriptionInput, id?: string) {
   const same = await db.prisma.reportSubscription.findUnique({ where: { name: input.name } })
   if (same && same.id !== id) throw conflict(`a report subscription named ${input.name} already exists`)
+  if (input.productKey && !(await db.prisma.product.findUnique({ where: { productKey: input.productKey } })))
+    throw badRequest(`the product ${input.productKey} does not exist`)
   const groups = await db.prisma.contactGroup.findMany({
     where: { id: { in: input.contactGroupIds } },
     include: { members: { include: { contact: true } } },
@@ -57,6 +61,8 @@ const fields = (input: TReportSubscriptionInput, now: number) => ({
   at: input.at,
   weekday: input.frequency === 'weekly' ? input.weekday : null,
   contactGroupIds: input.contactGroupIds,
+  productKey: input.productKey,
+  locale: input.locale,
   enabled: input.enabled,
   nextAt: nextRun(input, now),
 })
@@ -128,11 +134,27 @@ export async function deleteSubscription(db: Db, actor: Actor, id: string) {
   return { ok: true }
 }
 
-/** The report mail of a subscription for the range ending at `to`. */
-export async function renderSubscription(db: Db, s: Pick<Row, 'name' | 'reports' | 'rangeMinutes'>, to: Date) {
+/**
+ * The report mail of a subscription for the range ending at `to`: over the product the subscription names (all
+ * products when none), in its language (the node's default, en-US, when it has none).
+ */
+export async function renderSubscription(
+  db: Db,
+  s: Pick<Row, 'name' | 'reports' | 'rangeMinutes' | 'productKey' | 'locale'>,
+  to: Date,
+) {
   const from = new Date(to.getTime() - s.rangeMinutes * 60_000)
-  const data = await logReport(db, { productKey: null, from, to })
-  return renderReportMail({ name: s.name, reports: s.reports as ReportId[], from, to, data })
+  const { productKey } = s
+  const data = await logReport(db, { productKey, from, to })
+  return renderReportMail({
+    name: s.name,
+    reports: s.reports as ReportId[],
+    from,
+    to,
+    data,
+    productKey,
+    locale: mailLocale(s.locale),
+  })
 }
 
 /**

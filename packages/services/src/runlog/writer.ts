@@ -29,8 +29,9 @@ export const RUN_LOG_COLUMNS: Column<RunLogRecord>[] = [
   { name: 'content', type: 'text[]', get: (r) => r.content },
 ]
 
+/** The run-log writer: COPY batches (the cheapest path for the node's busiest table; bench/logs.ts). */
 export function createRunLogWriter(db: Db, opts: BatchWriterOptions = {}) {
-  return new BatchWriter<RunLogRecord>(db.pool, 'run_log', RUN_LOG_COLUMNS, opts)
+  return new BatchWriter<RunLogRecord>(db.pool, 'run_log', RUN_LOG_COLUMNS, { method: 'copy', ...opts })
 }
 export type RunLogWriter = ReturnType<typeof createRunLogWriter>
 

@@ -112,7 +112,21 @@ export function LogAnalysis() {
         if (current?.id === v.id) setCurrent(null)
         void invalidateSaved()
       },
-      onError: (e) => message.error(errorMessage(e, t('logstore.analysis.failed'))),
+      onError: async (e, v) => {
+        // a query that log alert rules run is refused: say which rules, in the console's language
+        if (errorCode(e) === 'CONFLICT') {
+          const rules = await qc
+            .fetchQuery(trpc.alarm.rules.queryOptions({ kind: 'log', page: 1, pageSize: 100 }))
+            .then((r) => r.items.filter((x) => x.queryId === v.id).map((x) => x.name))
+            .catch(() => [] as string[])
+          if (rules.length) {
+            const name = saved.data?.find((q) => q.id === v.id)?.name ?? ''
+            message.error(t('logstore.analysis.inUse', { name, rules: rules.join(t('logstore.analysis.listSep')) }))
+            return
+          }
+        }
+        message.error(errorMessage(e, t('logstore.analysis.failed')))
+      },
     }),
   )
 

@@ -4,9 +4,11 @@ import { MailOutlined, PlusOutlined } from '@ant-design/icons'
 import {
   REPORT_FREQUENCIES,
   REPORT_IDS,
+  REPORT_LOCALES,
   REPORT_RANGES,
   type ReportFrequency,
   type ReportId,
+  type ReportLocale,
 } from '@iotops/services/schemas'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import {
@@ -32,6 +34,7 @@ import { useState } from 'react'
 import { FormModal } from '@/components/FormModal'
 import { QueryError } from '@/components/QueryError'
 import { ContactGroupSelect } from '@/features/alarms/ContactGroupSelect'
+import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
@@ -47,6 +50,8 @@ interface Values {
   at: Dayjs
   weekday: number | null
   contactGroupIds: string[]
+  productKey?: string
+  locale: ReportLocale | 'default'
   enabled: boolean
 }
 const NAME = /^[\p{L}\p{N}_ -]{1,64}$/u
@@ -108,6 +113,8 @@ function SubscriptionModal({ row, onClose }: { row: Row | 'new' | null; onClose:
               at: dayjs(`2000-01-01T${editing.at}:00`),
               weekday: editing.weekday,
               contactGroupIds: editing.contactGroupIds,
+              productKey: editing.productKey ?? undefined,
+              locale: (editing.locale as ReportLocale | null) ?? 'default',
               enabled: editing.enabled,
             }
           : {
@@ -117,6 +124,7 @@ function SubscriptionModal({ row, onClose }: { row: Row | 'new' | null; onClose:
               at: dayjs('2000-01-01T09:00:00'),
               weekday: 1,
               contactGroupIds: [],
+              locale: 'default',
               enabled: true,
             }
       }
@@ -130,6 +138,8 @@ function SubscriptionModal({ row, onClose }: { row: Row | 'new' | null; onClose:
           at: v.at.format('HH:mm'),
           weekday: v.frequency === 'weekly' ? v.weekday : null,
           contactGroupIds: v.contactGroupIds,
+          productKey: v.productKey ?? null,
+          locale: v.locale === 'default' ? null : v.locale,
           enabled: v.enabled,
         }
         if (editing) update.mutate({ id: editing.id, subscription: input })
@@ -209,6 +219,21 @@ function SubscriptionModal({ row, onClose }: { row: Row | 'new' | null; onClose:
       >
         <ContactGroupSelect />
       </Form.Item>
+      <Form.Item
+        name="productKey"
+        label={t('logstore.subscriptions.product')}
+        extra={t('logstore.subscriptions.productHint')}
+      >
+        <ProductSelect allowClear placeholder={t('logstore.subscriptions.allProducts')} />
+      </Form.Item>
+      <Form.Item name="locale" label={t('logstore.subscriptions.locale')}>
+        <Select
+          options={[
+            { value: 'default', label: t('logstore.subscriptions.localeDefault') },
+            ...REPORT_LOCALES.map((l) => ({ value: l, label: t(`localeNames.${l}`) })),
+          ]}
+        />
+      </Form.Item>
       <Form.Item name="enabled" label={t('logstore.subscriptions.enabled')} valuePropName="checked">
         <Switch />
       </Form.Item>
@@ -254,7 +279,15 @@ export function Subscriptions() {
     {
       title: t('logstore.subscriptions.name'),
       dataIndex: 'name',
-      render: (n: string) => <Typography.Text strong>{n}</Typography.Text>,
+      render: (n: string, r) => (
+        <Flex vertical>
+          <Typography.Text strong>{n}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {r.productKey ?? t('logstore.subscriptions.allProducts')}
+            {r.locale ? ` · ${t(`localeNames.${r.locale as ReportLocale}`)}` : ''}
+          </Typography.Text>
+        </Flex>
+      ),
     },
     {
       title: t('logstore.subscriptions.reports'),
