@@ -169,7 +169,37 @@ describe('server-side subscription', () => {
         )
       ).rows[0]?.value
     expect(await point(g.groupId)).toBe(8)
-    expect(await point('')).toBeGreaterThanOrEqual(8)
+    expect(await point('*')).toBeGreaterThanOrEqual(8)
+
+    // a threshold alarm on this group's backlog (a rule naming an unknown group is refused)
+    const contact = await call<{ id: string }>('notify.contacts.create', { name: 'sub_ops', email: 'sub@example.com' })
+    const oncall = await call<{ id: string }>('notify.groups.create', { name: 'sub_oncall', contactIds: [contact.id] })
+    const ruleInput = {
+      kind: 'threshold',
+      name: 'backlog_high',
+      metric: 'AMQP_Msg_Accumulate',
+      productKey: g.groupId,
+      operator: '>=',
+      threshold: 5,
+      periods: 1,
+      granularity: 1,
+      level: 'WARNING',
+      silenceSeconds: 300,
+      contactGroupIds: [oncall.id],
+    }
+    const unknown = await s.call('alarm.createRule', { ...ruleInput, productKey: 'no_such_group' }, 'mutation')
+    expect(unknown.error?.message).toBe('the consumer group no_such_group does not exist')
+    const rule = await call<{ id: string; updatedAt: string }>('alarm.createRule', ruleInput)
+    const m0 = Math.floor(new Date(rule.updatedAt).getTime() / 60_000) * 60_000
+    await node!.subscriptionEngine.sample(m0 + 30_000)
+    await node!.hub.metrics.flush()
+    await node!.alarmEngine.tick(m0 + 60_000 + 10_000)
+    const alarms = await call<{ items: { status: string; productKey: string | null; value: number | null }[] }>(
+      'alarm.history',
+      { ruleId: rule.id, from: new Date(m0 - 60_000), to: new Date(m0 + 120_000), pageSize: 10 },
+      'query',
+    )
+    expect(alarms.items).toEqual([expect.objectContaining({ status: 'ALARM', productKey: g.groupId, value: 8 })])
 
     const got: SubscriptionMessage[] = []
     const c = consumer(g.groupId, g.token, { onMessage: (m) => void got.push(m) })

@@ -310,7 +310,8 @@ describe('secure tunnels', () => {
       )
       expect(Math.abs(rl.expiresAt.getTime() - rl.createdAt.getTime() - 7 * 86_400_000)).toBeLessThan(5000)
       await eventually(async () => (await listed(rl.tunnelId)).deviceConnected)
-      expect(out).toContain('"msg":"remote-login"')
+      // the request's reply and the tunnel's connect notice travel separately: either may come first
+      await eventually(async () => out.includes('"msg":"remote-login"'))
       const t = await create({ productKey, deviceName: d.deviceName })
       await eventually(async () => (await listed(t.tunnelId)).deviceConnected)
       const access = await TunnelAccess.connect(t.accessUrl, t.accessToken)

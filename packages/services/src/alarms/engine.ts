@@ -96,12 +96,15 @@ export class AlarmEngine {
     if (def?.chart !== 'area') return
     const g = rule.granularity * 60_000
     const closedEnd = Math.floor((now - (this.o.lagMs ?? 8000)) / g) * g
-    // the products judged: one, or every product on its own; instance-level metrics have one series ('')
+    // the products judged: one, or every product on its own; instance-level metrics have one series (''); a consumer
+    // group metric judges one group, or every group on its own
     const targets = def.instance
       ? ['']
       : rule.productKey
         ? [rule.productKey]
-        : (await this.o.db.prisma.product.findMany({ select: { productKey: true } })).map((p) => p.productKey)
+        : def.dimension === 'consumerGroup'
+          ? (await this.o.db.prisma.consumerGroup.findMany({ select: { groupId: true } })).map((g) => g.groupId)
+          : (await this.o.db.prisma.product.findMany({ select: { productKey: true } })).map((p) => p.productKey)
     const states = new Map(
       (await this.o.db.prisma.alarmState.findMany({ where: { ruleId: rule.id } })).map((s) => [s.productKey, s]),
     )

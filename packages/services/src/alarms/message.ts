@@ -1,3 +1,4 @@
+import { metricDef } from '../metrics/codes'
 import type { LimitEvent } from './engine'
 import type { Transition } from './evaluate'
 import { isRelativeOperator } from './schema'
@@ -57,7 +58,10 @@ export function thresholdMessage(a: {
   durationSeconds: number | null
 }) {
   const { rule } = a
-  const target = `${a.productKey ? `productKey=${a.productKey}, ` : ''}instanceId=${a.instanceId}, regionId=${a.regionId}`
+  // a consumer group metric's series is a group, not a product
+  const def = metricDef(rule.metric)
+  const key = def?.chart === 'area' && def.dimension === 'consumerGroup' ? 'consumerGroupId' : 'productKey'
+  const target = `${a.productKey ? `${key}=${a.productKey}, ` : ''}instanceId=${a.instanceId}, regionId=${a.regionId}`
   const value = a.value === null ? 'no data' : String(Math.round(a.value * 1000) / 1000)
   const cond = `${OPERATOR_TEXT[rule.operator] ?? rule.operator} ${rule.threshold}${isRelativeOperator(rule.operator) ? '%' : ''}`
   const what = {

@@ -55,7 +55,7 @@ export const Metric = {
   ForwardedBytesWebhook: 'MessageSizeForwardedThroughRuleEngine_WEBHOOK',
   ForwardFailedWebhook: 'MessageCountForwardFailedThroughRuleEngine_WEBHOOK',
   ForwardLatencyMaxWebhook: 'MessageLatencyForwardedThroughRuleEngine_WEBHOOK_max',
-  // server-side subscription: per consumer group (product_key = the group id) and the instance total ('')
+  // server-side subscription: per consumer group (product_key = the group id) and in total (ALL_PRODUCTS)
   AmqpAccumulate: 'AMQP_Msg_Accumulate',
   AmqpConsumeRate: 'AMQP_Msg_Consume_rate',
   // OTA: counted as upgrades land
@@ -138,6 +138,11 @@ interface AreaDef {
   unit?: 'bytes' | 'percent' | 'ms'
   /** instance-level: one series for the whole instance, no product dimension */
   instance?: boolean
+  /**
+   * what a series is: a product (the default), or a server-side subscription consumer group (the metric's
+   * product_key holds the group id; ALL_PRODUCTS the instance total)
+   */
+  dimension?: 'product' | 'consumerGroup'
 }
 interface RankDef {
   code: string
@@ -235,9 +240,9 @@ export const METRICS: readonly MetricDef[] = [
   area(Metric.ForwardedBytesWebhook, 'rule', { unit: 'bytes' }),
   area(Metric.ForwardFailedWebhook, 'rule'),
   area(Metric.ForwardLatencyMaxWebhook, 'rule', { kind: 'gauge', unit: 'ms' }),
-  // consumer-group backlog (messages) and consume rate (messages/s): the instance total, sampled every 10 s
-  area(Metric.AmqpAccumulate, 'rule', { kind: 'gauge', instance: true }),
-  area(Metric.AmqpConsumeRate, 'rule', { kind: 'gauge', instance: true }),
+  // consumer-group backlog (messages) and consume rate (messages/s): per group and in total, sampled every 10 s
+  area(Metric.AmqpAccumulate, 'rule', { kind: 'gauge', dimension: 'consumerGroup' }),
+  area(Metric.AmqpConsumeRate, 'rule', { kind: 'gauge', dimension: 'consumerGroup' }),
   area(Metric.OtaDevices, 'ota'),
   area(Metric.OtaSuccessDevices, 'ota'),
   area(Metric.OtaSuccess, 'ota'),

@@ -246,6 +246,7 @@ export function metricCatalogue() {
     chart: m.chart,
     unit: m.unit ?? null,
     instance: m.chart === 'area' ? !!m.instance : false,
+    dimension: m.chart === 'area' ? (m.dimension ?? 'product') : 'product',
     kind: m.chart === 'area' ? m.kind : 'counter',
   }))
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import type { DeviceHub, StatusChange } from '../hub/hub'
 import { lifecycleBody } from '../hub/lifecycle'
 import { newTraceId } from '../ids'
-import { Metric } from '../metrics/codes'
+import { ALL_PRODUCTS, Metric } from '../metrics/codes'
 import { BizType } from '../runlog/biz'
 import { createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
 import { messageTypeOf, SUBSCRIPTION_LIMITS, type SubscriptionLine, type SubscriptionMessageType } from './schema'
@@ -547,8 +547,8 @@ export class SubscriptionEngine {
         this.o.hub.metrics.gauge(Metric.AmqpAccumulate, r.group_id, n, at)
         this.o.hub.metrics.gauge(Metric.AmqpConsumeRate, r.group_id, per, at)
       }
-      this.o.hub.metrics.gauge(Metric.AmqpAccumulate, '', backlog, at)
-      this.o.hub.metrics.gauge(Metric.AmqpConsumeRate, '', Math.round(rate * 100) / 100, at)
+      this.o.hub.metrics.gauge(Metric.AmqpAccumulate, ALL_PRODUCTS, backlog, at)
+      this.o.hub.metrics.gauge(Metric.AmqpConsumeRate, ALL_PRODUCTS, Math.round(rate * 100) / 100, at)
     } catch (e) {
       this.o.log.warn({ err: e }, 'subscription metrics sample failed')
     }

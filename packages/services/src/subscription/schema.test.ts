@@ -44,8 +44,8 @@ describe('subscription inputs', () => {
 })
 
 describe('subscription metrics', () => {
-  it('are instance-level gauges a board card and a threshold alarm rule can pick', () => {
+  it('are gauges per consumer group that a board card and a threshold alarm rule can pick', () => {
     for (const code of ['AMQP_Msg_Accumulate', 'AMQP_Msg_Consume_rate'])
-      expect(metricDef(code)).toMatchObject({ chart: 'area', kind: 'gauge', instance: true })
+      expect(metricDef(code)).toMatchObject({ chart: 'area', kind: 'gauge', dimension: 'consumerGroup' })
   })
 })

@@ -19,7 +19,7 @@ import {
 } from 'antd'
 import { useState } from 'react'
 import { QueryError } from '@/components/QueryError'
-import { useMetricText } from '@/features/monitoring/labels'
+import { useMetricCatalogue, useMetricText } from '@/features/monitoring/labels'
 import { type AlarmLevel, LevelTag } from '@/features/notify/ChannelTags'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
@@ -99,6 +99,7 @@ export function RulesTab() {
   const { message } = App.useApp()
   const writable = useCanWrite()
   const conditionText = useConditionText()
+  const catalogue = useMetricCatalogue()
   const paging = usePaging()
   const [name, setName] = useState('')
   const [kind, setKind] = useState<'threshold' | 'event' | 'log' | undefined>()
@@ -163,7 +164,12 @@ export function RulesTab() {
           ? '-'
           : r.productKey === ''
             ? t('alarm.instance')
-            : (r.productKey ?? t('alarm.allProducts')),
+            : (r.productKey ??
+              t(
+                catalogue.byCode.get(r.metric)?.dimension === 'consumerGroup'
+                  ? 'alarm.allConsumerGroups'
+                  : 'alarm.allProducts',
+              )),
     },
     {
       title: t('alarm.rules.columns.condition'),

@@ -21,6 +21,7 @@ import { useMemo, useState } from 'react'
 import { FormError } from '@/components/FormError'
 import { useMetricCatalogue, useMetricText } from '@/features/monitoring/labels'
 import { ProductSelect } from '@/features/products/ProductSelect'
+import { ConsumerGroupSelect } from '@/features/subscription/ConsumerGroupSelect'
 import { useT } from '@/i18n/I18nProvider'
 import { applyFieldErrors } from '@/lib/errors'
 import { useTRPC } from '@/trpc/react'
@@ -104,6 +105,8 @@ export function ThresholdRuleModal({ rule, onClose }: { rule: RuleRow | 'new'; o
   const periods = Form.useWatch('periods', form)
   const granularity = Form.useWatch('granularity', form)
   const instanceMetric = !!catalogue.byCode.get(metric ?? '')?.instance
+  // a consumer group metric's series are groups, not products
+  const groupMetric = catalogue.byCode.get(metric ?? '')?.dimension === 'consumerGroup'
 
   const initialValues: Partial<Values> = editing
     ? {
@@ -164,7 +167,9 @@ export function ThresholdRuleModal({ rule, onClose }: { rule: RuleRow | 'new'; o
     ? t('alarm.instance')
     : dimension === 'one' && productKey
       ? productKey
-      : t('alarm.allProducts')
+      : groupMetric
+        ? t('alarm.allConsumerGroups')
+        : t('alarm.allProducts')
   const relative = isRelative(operator)
   const stepOne = step === 0
   return (
@@ -227,20 +232,28 @@ export function ThresholdRuleModal({ rule, onClose }: { rule: RuleRow | 'new'; o
               instanceMetric
                 ? t('alarm.form.dimensionInstance')
                 : dimension === 'all'
-                  ? t('alarm.form.dimensionAllHint')
+                  ? t(groupMetric ? 'alarm.form.dimensionAllGroupsHint' : 'alarm.form.dimensionAllHint')
                   : undefined
             }
           >
             <Radio.Group
               disabled={instanceMetric}
               options={[
-                { value: 'all', label: t('alarm.form.dimensionAll') },
-                { value: 'one', label: t('alarm.form.dimensionOne') },
+                { value: 'all', label: t(groupMetric ? 'alarm.form.dimensionAllGroups' : 'alarm.form.dimensionAll') },
+                { value: 'one', label: t(groupMetric ? 'alarm.form.dimensionOneGroup' : 'alarm.form.dimensionOne') },
               ]}
               optionType="button"
             />
           </Form.Item>
-          {dimension === 'one' && !instanceMetric ? (
+          {dimension === 'one' && groupMetric ? (
+            <Form.Item
+              name="productKey"
+              label={t('alarm.form.consumerGroup')}
+              rules={[{ required: true, message: t('alarm.form.consumerGroupRequired') }]}
+            >
+              <ConsumerGroupSelect placeholder={t('alarm.form.consumerGroupRequired')} style={{ width: 320 }} />
+            </Form.Item>
+          ) : dimension === 'one' && !instanceMetric ? (
             <Form.Item
               name="productKey"
               label={t('alarm.form.product')}

@@ -45,6 +45,8 @@ export function EditBasicModal({
   )
   const area = card?.chart === 'area'
   const instance = !!info?.instance
+  // consumer group metrics: the board shows their total; alarm rules can watch one group
+  const groups = info?.dimension === 'consumerGroup'
 
   return (
     <FormModal<BasicForm>
@@ -68,7 +70,7 @@ export function EditBasicModal({
         if (!card) return
         update.mutate({
           id: card.id,
-          ...(instance ? {} : { productKey: v.dimension === 'one' ? (v.productKey ?? null) : null }),
+          ...(instance || groups ? {} : { productKey: v.dimension === 'one' ? (v.productKey ?? null) : null }),
           ...(area ? { granularity: v.granularity } : {}),
           ...(area ? { threshold: v.thresholdMode === 'custom' ? (v.threshold ?? null) : null } : {}),
         })
@@ -82,9 +84,11 @@ export function EditBasicModal({
           <Form.Item label={t('monitoring.editBasic.aggregation')}>
             <Input value={t(`monitoring.agg.${basicAggregation(card.unit)}`)} disabled />
           </Form.Item>
-          {instance ? (
+          {instance || groups ? (
             <Form.Item label={t('monitoring.editBasic.dimension')}>
-              <Typography.Text type="secondary">{t('monitoring.editBasic.instanceOnly')}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t(groups ? 'monitoring.editBasic.groupsTotal' : 'monitoring.editBasic.instanceOnly')}
+              </Typography.Text>
             </Form.Item>
           ) : (
             <DimensionField />

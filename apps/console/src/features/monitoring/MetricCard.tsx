@@ -16,6 +16,7 @@ export function useDimension() {
   const { t } = useI18n()
   return (card: CardView, info: MetricInfo | undefined, productNames: Map<string, string>) => {
     if (info?.instance) return t('monitoring.card.instance')
+    if (info?.dimension === 'consumerGroup') return t('monitoring.card.allConsumerGroups')
     const product = card.productKey
       ? (productNames.get(card.productKey) ?? card.productKey)
       : t('monitoring.card.allProducts')

@@ -37,6 +37,7 @@ export const enUS = {
   },
   card: {
     allProducts: 'All products',
+    allConsumerGroups: 'All consumer groups',
     instance: 'Whole instance',
     allDevices: 'All devices',
     noData: 'No data in this range',
@@ -103,6 +104,7 @@ export const enUS = {
     allProducts: 'All products',
     oneProduct: 'One product',
     instanceOnly: 'This metric covers the whole instance and has no product dimension.',
+    groupsTotal: 'The board shows the total of all consumer groups; alarm rules can watch one group.',
     granularity: 'Granularity',
     threshold: 'Threshold',
     thresholdHint: 'Drawn as a reference line on the chart; alarm rules on this metric start from it.',
@@ -409,6 +411,7 @@ export const zhCN: Shape = {
   },
   card: {
     allProducts: '全部产品',
+    allConsumerGroups: '全部消费组',
     instance: '整个实例',
     allDevices: '全部设备',
     noData: '该时间范围内暂无数据',
@@ -475,6 +478,7 @@ export const zhCN: Shape = {
     allProducts: '全部产品',
     oneProduct: '单个产品',
     instanceOnly: '该指标针对整个实例统计，没有产品维度。',
+    groupsTotal: '看板显示全部消费组的合计；告警规则可以监控单个消费组。',
     granularity: '聚合粒度',
     threshold: '阈值',
     thresholdHint: '在图表中显示为参考线；为该指标创建报警规则时以此为初始阈值。',
@@ -701,6 +705,7 @@ export const jaJP: Shape = {
   },
   card: {
     allProducts: 'すべてのプロダクト',
+    allConsumerGroups: 'すべてのコンシューマーグループ',
     instance: 'インスタンス全体',
     allDevices: 'すべてのデバイス',
     noData: 'この期間のデータはありません',
@@ -767,6 +772,8 @@ export const jaJP: Shape = {
     allProducts: 'すべてのプロダクト',
     oneProduct: '1つのプロダクト',
     instanceOnly: 'この指標はインスタンス全体を対象とし、プロダクトのディメンションはありません。',
+    groupsTotal:
+      'ボードにはすべてのコンシューマーグループの合計を表示します。アラームルールでは 1 つのグループを監視できます。',
     granularity: '集計間隔',
     threshold: 'しきい値',
     thresholdHint: 'グラフに参照線として表示され、この指標のアラームルールの初期値になります。',

@@ -1,0 +1,36 @@
+'use client'
+
+import { useQuery } from '@tanstack/react-query'
+import { Select } from 'antd'
+import { useTRPC } from '@/trpc/react'
+
+/** Picks a server-side subscription consumer group by name; the value is its group id. */
+export function ConsumerGroupSelect({
+  id,
+  value,
+  onChange,
+  placeholder,
+  style,
+}: {
+  /** set by Form.Item, so the field's label points at the control */
+  id?: string
+  value?: string
+  onChange?: (groupId: string | undefined) => void
+  placeholder?: string
+  style?: React.CSSProperties
+}) {
+  const trpc = useTRPC()
+  const groups = useQuery(trpc.subscription.groups.queryOptions())
+  return (
+    <Select
+      id={id}
+      showSearch={{ optionFilterProp: 'label' }}
+      value={value}
+      onChange={(v: string | undefined) => onChange?.(v)}
+      loading={groups.isPending}
+      placeholder={placeholder}
+      style={style}
+      options={(groups.data ?? []).map((g) => ({ value: g.groupId, label: g.name }))}
+    />
+  )
+}
