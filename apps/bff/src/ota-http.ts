@@ -48,7 +48,14 @@ export async function otaRoutes(
   }
   const pkg = PACKAGE_DEVICES.exec(url.pathname)
   if (pkg) {
-    await packageDevices(d, req, res, url, decodeURIComponent(pkg[1]!))
+    let id: string
+    try {
+      id = decodeURIComponent(pkg[1]!)
+    } catch {
+      d.send(res, 400, { error: 'the package id in the path is not valid URL encoding' })
+      return true
+    }
+    await packageDevices(d, req, res, url, id)
     return true
   }
   const m = UPLOAD.exec(url.pathname)

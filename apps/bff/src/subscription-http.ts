@@ -19,6 +19,8 @@ export interface SubscriptionHttpDeps {
 
 const ROUTE = /^\/api\/subscription\/([A-Za-z0-9_-]{1,64})\/(stream|ack)$/
 const ID = /^\d{1,19}$/
+/** a message id: digits within PostgreSQL's bigint */
+const isId = (x: unknown) => typeof x === 'string' && ID.test(x) && BigInt(x) <= 9_223_372_036_854_775_807n
 
 /** An integer query parameter within [min, max]; undefined when absent, null when invalid. */
 function intParam(url: URL, name: string, min: number, max: number): number | undefined | null {
@@ -58,7 +60,7 @@ export async function subscriptionRoutes(
     for (const k of ['ack', 'nack', 'release'] as const) {
       const v = body?.[k]
       if (v === undefined) continue
-      if (!Array.isArray(v) || v.length > 1000 || !v.every((x) => typeof x === 'string' && ID.test(x))) {
+      if (!Array.isArray(v) || v.length > 1000 || !v.every(isId)) {
         d.send(res, 400, { error: `"${k}" must be a list of at most 1000 message ids (digit strings)` })
         return true
       }
@@ -81,6 +83,8 @@ export async function subscriptionRoutes(
     return true
   }
   const hb = url.searchParams.get('heartbeat')
+  // the client may have gone while its token was checked: no consumer for a closed connection
+  if (req.destroyed || res.destroyed || res.writableEnded) return true
   let conn: { id: string; close(): void }
   try {
     conn = d.engine.connect(

@@ -241,6 +241,19 @@ describe('server-side subscription', () => {
     await eventually(async () => (await group(g.groupId)).consumers.length === 0)
   })
 
+  it('a new group token ends the open streams (9602) and only the new token connects', async () => {
+    const g = await newGroup('app_rotate', ['lifecycle'])
+    const c = consumer(g.groupId, g.token, { reconnect: false })
+    const closed = new Promise<{ code: number; message: string }>((r) => c.once('close', r))
+    await c.start()
+    const { token } = await call<{ token: string }>('subscription.rotateToken', { groupId: g.groupId })
+    expect(await closed).toMatchObject({ code: 9602, message: expect.stringMatching(/new token/) })
+    await expect(consumer(g.groupId, g.token, { reconnect: false }).start()).rejects.toMatchObject({ status: 401 })
+    const fresh = consumer(g.groupId, token, { reconnect: false })
+    await fresh.start()
+    await fresh.close()
+  })
+
   it('closes consumer streams with 9602 when the node shuts down', async () => {
     const g = await newGroup('app_shutdown', ['lifecycle'])
     const c = consumer(g.groupId, g.token, { reconnect: false })

@@ -92,7 +92,7 @@ export class BatchWriter<R extends { ts: Date }> {
     const args = columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')
     this.sql = `INSERT INTO "${table}" (${cols}) SELECT * FROM unnest(${args})`
     // COPY's text format has no simple encoding for array columns (`text[][]` in unnest terms): INSERT for those
-    const scalar = columns.every((c) => /^[a-z_ ]+(\(\d+(,\d+)?\))?\[\]$/i.test(c.type.trim()))
+    const scalar = columns.every((c) => /^[a-z_][a-z0-9_ ]*(\(\d+(,\d+)?\))?\[\]$/i.test(c.type.trim()))
     this.copySql = opts.method === 'copy' && scalar ? `COPY "${table}" (${cols}) FROM STDIN` : null
   }
 

@@ -108,17 +108,17 @@ function republish(c: TRepublishConfig, deps: SenderDeps): Sender {
  */
 function webhook(c: TWebhookConfig): Sender {
   const concurrency = c.concurrency ?? 16
-  const connections = Math.min(concurrency, 64)
+  // undici never pipelines POSTs: one kept-alive connection per request in flight
   const agent = new Agent({
-    connections,
-    pipelining: Math.ceil(concurrency / connections),
+    connections: concurrency,
     keepAliveTimeout: 10_000,
     keepAliveMaxTimeout: 60_000,
     connect: { timeout: Math.min(c.timeoutMs, 10_000) },
   })
   const fixed: Record<string, string> = {
-    ...Object.fromEntries(c.headers.map((h) => [h.name.toLowerCase(), h.value])),
     'content-type': 'application/json; charset=utf-8',
+    // the user's headers win, a content type too
+    ...Object.fromEntries(c.headers.map((h) => [h.name.toLowerCase(), h.value])),
   }
   const post = async (body: string, extra: Record<string, string>, what: string) => {
     let status: number

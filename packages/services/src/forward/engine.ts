@@ -424,8 +424,9 @@ export class ForwardEngine {
       } catch (e) {
         const f =
           e instanceof ForwardFailure ? e : new ForwardFailure(ForwardCode.TARGET_ERROR, (e as Error).message, true)
-        // a batch refused for one row's content: each row on its own, so only that row fails
-        if (jobs.length > 1 && !f.retriable) {
+        // a batch refused for its content (9321): each row on its own, so only the bad row fails; other refusals
+        // (a misconfigured destination) would refuse every row alike
+        if (jobs.length > 1 && f.code === ForwardCode.BAD_PARAMETER) {
           for (const j of jobs) await this.deliver(d, [j])
           return
         }

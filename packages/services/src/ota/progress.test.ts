@@ -77,6 +77,25 @@ describe('ProgressWriter', () => {
     expect(drained).toBe(true)
   })
 
+  it('drain does not wait for steps reported after it (a steady stream cannot hold it back)', async () => {
+    const f = fake(new Set(['a', 'b']))
+    const w = new ProgressWriter(f.query)
+    void w.report('a', 'm1', 1, null)
+    await tick()
+    let drained = false
+    void w.drain().then(() => {
+      drained = true
+    })
+    // a new report arrives while the first write runs: it waits for the next statement
+    void w.report('b', 'm1', 1, null)
+    f.calls[0]!.release()
+    await tick()
+    await tick()
+    expect(f.calls).toHaveLength(2) // b's write is under way, not released
+    expect(drained).toBe(true)
+    f.calls[1]!.release()
+  })
+
   it('splits a backlog into statements of at most `max` tasks', async () => {
     const f = fake(new Set(['d0', 'd1', 'd2', 'd3', 'd4']))
     const w = new ProgressWriter(f.query, 2)

@@ -42,6 +42,8 @@ const key = (deviceId: string, module: string) => `${deviceId}\u0000${module}`
 export class ProgressWriter {
   private pending = new Map<string, Pending>()
   private flushing: Promise<void> | null = null
+  /** the write under way (it never rejects: its reports' waiters get the error) */
+  private writing: Promise<void> | null = null
   /** statements run and reports they carried (for the bench and tests) */
   readonly stats = { writes: 0, reports: 0, tasks: 0 }
 
@@ -65,9 +67,16 @@ export class ProgressWriter {
     })
   }
 
-  /** Resolves once every step reported so far is written. */
+  /**
+   * Resolves once every step reported so far is written (or failed) — not waiting for steps reported later, so a
+   * steady stream of reports cannot hold it back.
+   */
   drain(): Promise<void> {
-    return this.flushing ?? Promise.resolve()
+    const waits = [...this.pending.values()].map(
+      (p) => new Promise<void>((done) => p.waiters.push({ resolve: () => done(), reject: () => done() })),
+    )
+    if (this.writing) waits.push(this.writing)
+    return Promise.all(waits).then(() => undefined)
   }
 
   private async loop() {
@@ -79,7 +88,9 @@ export class ProgressWriter {
           this.pending.delete(k)
           if (batch.length >= this.max) break
         }
-        await this.write(batch)
+        this.writing = this.write(batch)
+        await this.writing
+        this.writing = null
       }
     } finally {
       this.flushing = null

@@ -84,6 +84,8 @@ const END_MESSAGES: Record<SshEndReason, string> = {
 export class RemoteLoginTerminal {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 })
   private readonly live = new Map<string, Live>()
+  /** sessions being opened (tunnel, SSH login), counted against the limits like live ones */
+  private readonly opening = new Set<{ deviceId: string; openedBy: string }>()
   private closing = false
   private readonly stopDeviceRequests: () => void
 
@@ -194,176 +196,184 @@ export class RemoteLoginTerminal {
     const device = await db.prisma.device.findUnique({ where: { productKey_deviceName: ref } })
     if (!device) throw new AppError('NOT_FOUND', `the device ${ref.productKey}/${ref.deviceName} does not exist`)
     const lim = remoteLoginLimits()
-    const running = [...this.live.values()].filter((l) => l.deviceId === device.id).length
+    const sessions = [...this.live.values(), ...this.opening]
+    const running = sessions.filter((l) => l.deviceId === device.id).length
     if (running >= lim.maxSessionsPerDevice)
       throw new AppError(
         'TOO_MANY_REQUESTS',
         `the device already has ${running} remote login sessions (at most ${lim.maxSessionsPerDevice}); close one first`,
       )
-    const mine = [...this.live.values()].filter((l) => l.openedBy === who.name).length
+    const mine = sessions.filter((l) => l.openedBy === who.name).length
     if (mine >= lim.maxSessionsPerUser)
       throw new AppError(
         'TOO_MANY_REQUESTS',
         `you already have ${mine} remote login sessions open (at most ${lim.maxSessionsPerUser}); close one first`,
       )
-    send({ type: 'status', state: 'connecting' })
-    const { tunnelId } = await openRemoteLogin(db, hub, who, ref)
-    const relay = tunnelRelayOf(hub)
-    if (!relay) throw new AppError('PRECONDITION_FAILED', 'secure tunnels are not running on this node')
-    const stream = await relay.openSession(tunnelId, REMOTE_LOGIN_SERVICE)
-    if (ws.readyState !== ws.OPEN) return void stream.destroy()
-    send({ type: 'status', state: 'authenticating' })
-    const cred = m.credentials
-    const client = new Client()
-    const loginLog = { caller: who.name, ip, SshUser: cred.username, TunnelId: tunnelId }
-    // trust on first use: the key recorded at the first login must be the one presented now
-    const known = await knownHostKey(db, device.id)
-    let presented = null as KeySeen | null
-    let keyChanged = false
+    // from here the session counts against both limits, while its tunnel and SSH login are under way
+    const slot = { deviceId: device.id, openedBy: who.name }
+    this.opening.add(slot)
     try {
-      await new Promise<void>((resolve, reject) => {
-        client.once('ready', () => resolve())
-        client.once('error', (e: Error & { level?: string }) => reject(e))
-        client.connect({
-          sock: stream,
-          username: cred.username,
-          ...(cred.password ? { password: cred.password } : {}),
-          ...(cred.privateKey ? { privateKey: cred.privateKey, passphrase: cred.passphrase || undefined } : {}),
-          tryKeyboard: false,
-          hostVerifier: (key: Buffer) => {
-            presented = { fingerprint: hostKeyFingerprint(key), algorithm: hostKeyAlgorithm(key) }
-            keyChanged = !!known && known.fingerprint !== presented.fingerprint
-            return !keyChanged
-          },
-          readyTimeout: 20_000,
-          keepaliveInterval: 30_000,
+      send({ type: 'status', state: 'connecting' })
+      // trust on first use: the key recorded at the first login must be the one presented now
+      const known = await knownHostKey(db, device.id)
+      const { tunnelId } = await openRemoteLogin(db, hub, who, ref)
+      const relay = tunnelRelayOf(hub)
+      if (!relay) throw new AppError('PRECONDITION_FAILED', 'secure tunnels are not running on this node')
+      const stream = await relay.openSession(tunnelId, REMOTE_LOGIN_SERVICE)
+      if (ws.readyState !== ws.OPEN) return void stream.destroy()
+      send({ type: 'status', state: 'authenticating' })
+      const cred = m.credentials
+      const client = new Client()
+      const loginLog = { caller: who.name, ip, SshUser: cred.username, TunnelId: tunnelId }
+      let presented = null as KeySeen | null
+      let keyChanged = false
+      try {
+        await new Promise<void>((resolve, reject) => {
+          client.once('ready', () => resolve())
+          client.once('error', (e: Error & { level?: string }) => reject(e))
+          client.connect({
+            sock: stream,
+            username: cred.username,
+            ...(cred.password ? { password: cred.password } : {}),
+            ...(cred.privateKey ? { privateKey: cred.privateKey, passphrase: cred.passphrase || undefined } : {}),
+            tryKeyboard: false,
+            hostVerifier: (key: Buffer) => {
+              presented = { fingerprint: hostKeyFingerprint(key), algorithm: hostKeyAlgorithm(key) }
+              keyChanged = !!known && known.fingerprint !== presented.fingerprint
+              return !keyChanged
+            },
+            readyTimeout: 20_000,
+            keepaliveInterval: 30_000,
+          })
         })
-      })
-    } catch (e) {
-      stream.destroy()
-      client.end()
-      const err = e as Error & { level?: string }
-      if (keyChanged && known && presented) {
-        const message = hostKeyChangedMessage(known, presented.fingerprint)
-        await recordRemoteLogin(hub, device, 'LoginConsoleSsh', 403, { ...loginLog, Message: message })
-        throw new AppError('PRECONDITION_FAILED', message)
+      } catch (e) {
+        stream.destroy()
+        client.end()
+        const err = e as Error & { level?: string }
+        if (keyChanged && known && presented) {
+          const message = hostKeyChangedMessage(known, presented.fingerprint)
+          await recordRemoteLogin(hub, device, 'LoginConsoleSsh', 403, { ...loginLog, Message: message })
+          throw new AppError('PRECONDITION_FAILED', message)
+        }
+        const badKey = /privateKey|parse|passphrase/i.test(err.message) && !!cred.privateKey
+        const wrong = err.level === 'client-authentication'
+        const message = wrong
+          ? 'SSH login failed: the user name or password (or key) is wrong'
+          : badKey
+            ? 'the private key cannot be read (wrong format or passphrase)'
+            : `SSH connection to the device failed: ${err.message}`
+        await recordRemoteLogin(hub, device, 'LoginConsoleSsh', wrong || badKey ? Codes.REMOTE_LOGIN_FAILED : 500, {
+          ...loginLog,
+          Message: message,
+        })
+        throw new AppError(wrong || badKey ? 'UNAUTHORIZED' : 'PRECONDITION_FAILED', message, Codes.REMOTE_LOGIN_FAILED)
       }
-      const badKey = /privateKey|parse|passphrase/i.test(err.message) && !!cred.privateKey
-      const wrong = err.level === 'client-authentication'
-      const message = wrong
-        ? 'SSH login failed: the user name or password (or key) is wrong'
-        : badKey
-          ? 'the private key cannot be read (wrong format or passphrase)'
-          : `SSH connection to the device failed: ${err.message}`
-      await recordRemoteLogin(hub, device, 'LoginConsoleSsh', wrong || badKey ? Codes.REMOTE_LOGIN_FAILED : 500, {
-        ...loginLog,
-        Message: message,
+      if (!known && presented)
+        await rememberHostKey(db, device.id, { ...presented, firstSeenBy: who.name }).catch((e) =>
+          this.o.log.warn({ err: e }, 'SSH host key not recorded'),
+        )
+      const channel = await new Promise<ClientChannel>((resolve, reject) =>
+        client.shell({ term: 'xterm-256color', cols: m.cols, rows: m.rows }, (e, ch) => (e ? reject(e) : resolve(ch))),
+      ).catch((e: Error) => {
+        client.end()
+        throw new AppError('PRECONDITION_FAILED', `the device refused a terminal: ${e.message}`)
       })
-      throw new AppError(wrong || badKey ? 'UNAUTHORIZED' : 'PRECONDITION_FAILED', message, Codes.REMOTE_LOGIN_FAILED)
-    }
-    if (!known && presented)
-      await rememberHostKey(db, device.id, { ...presented, firstSeenBy: who.name }).catch((e) =>
-        this.o.log.warn({ err: e }, 'SSH host key not recorded'),
-      )
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.shell({ term: 'xterm-256color', cols: m.cols, rows: m.rows }, (e, ch) => (e ? reject(e) : resolve(ch))),
-    ).catch((e: Error) => {
-      client.end()
-      throw new AppError('PRECONDITION_FAILED', `the device refused a terminal: ${e.message}`)
-    })
-    const row = await db.prisma.sshSession.create({
-      data: {
+      const row = await db.prisma.sshSession.create({
+        data: {
+          deviceId: device.id,
+          productKey: device.productKey,
+          deviceName: device.deviceName,
+          openedBy: who.name,
+          sshUser: cred.username,
+        },
+      })
+      const rel = recordingRelPath(row.id, row.startedAt)
+      const recorder = await CastRecorder.open(path.join(this.o.dataDir, rel), {
+        width: m.cols,
+        height: m.rows,
+        title: `${cred.username}@${device.deviceName}`,
+        env: { TERM: 'xterm-256color' },
+      }).catch((e) => {
+        this.o.log.warn({ err: e }, 'session recording could not start')
+        return null
+      })
+      if (recorder) await db.prisma.sshSession.update({ where: { id: row.id }, data: { recordingPath: rel } })
+      await recordRemoteLogin(hub, device, 'LoginConsoleSsh', 200, { ...loginLog, SessionId: row.id })
+
+      const l: Live = {
+        id: row.id,
         deviceId: device.id,
         productKey: device.productKey,
         deviceName: device.deviceName,
+        shareId,
         openedBy: who.name,
-        sshUser: cred.username,
-      },
-    })
-    const rel = recordingRelPath(row.id, row.startedAt)
-    const recorder = await CastRecorder.open(path.join(this.o.dataDir, rel), {
-      width: m.cols,
-      height: m.rows,
-      title: `${cred.username}@${device.deviceName}`,
-      env: { TERM: 'xterm-256color' },
-    }).catch((e) => {
-      this.o.log.warn({ err: e }, 'session recording could not start')
-      return null
-    })
-    if (recorder) await db.prisma.sshSession.update({ where: { id: row.id }, data: { recordingPath: rel } })
-    await recordRemoteLogin(hub, device, 'LoginConsoleSsh', 200, { ...loginLog, SessionId: row.id })
-
-    const l: Live = {
-      id: row.id,
-      deviceId: device.id,
-      productKey: device.productKey,
-      deviceName: device.deviceName,
-      shareId,
-      openedBy: who.name,
-      ws,
-      client,
-      channel,
-      recorder,
-      watchers: new Set(),
-      tail: [],
-      tailBytes: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      idle: null,
-      absolute: setTimeout(() => l.end('timeout', END_MESSAGES.timeout), lim.maxSessionMs),
-      ended: false,
-      end: (reason, message) => void this.end(l, reason, message),
-    }
-    this.live.set(l.id, l)
-    const touch = () => {
-      if (l.idle) clearTimeout(l.idle)
-      l.idle = setTimeout(
-        () => l.end('idle', `disconnected after ${formatDuration(lim.idleTimeoutMs)} without input`),
-        lim.idleTimeoutMs,
-      )
-    }
-    touch()
-    send({ type: 'status', state: 'ready', sessionId: l.id })
-    const out = (chunk: Buffer) => {
-      l.bytesOut += chunk.length
-      l.recorder?.output(chunk)
-      l.tail.push(chunk)
-      l.tailBytes += chunk.length
-      while (l.tailBytes > MIRROR_TAIL_BYTES && l.tail.length > 1) l.tailBytes -= (l.tail.shift() as Buffer).length
-      if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true })
-      for (const w of l.watchers) if (w.readyState === w.OPEN) w.send(chunk, { binary: true })
-    }
-    channel.on('data', out)
-    channel.stderr.on('data', out)
-    channel.on('close', () =>
-      l.end(stream.releaseCode !== null && stream.releaseCode !== 0 ? 'device' : 'closed', 'the shell ended'),
-    )
-    client.on('error', () => l.end('device', END_MESSAGES.device))
-    client.on('close', () => l.end('device', END_MESSAGES.device))
-    ws.on('message', (data, isBinary) => {
-      if (l.ended) return
-      if (isBinary) {
-        const b = toBuffer(data)
-        l.bytesIn += b.length
-        touch()
-        channel.write(b)
-        return
+        ws,
+        client,
+        channel,
+        recorder,
+        watchers: new Set(),
+        tail: [],
+        tailBytes: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        idle: null,
+        absolute: setTimeout(() => l.end('timeout', END_MESSAGES.timeout), lim.maxSessionMs),
+        ended: false,
+        end: (reason, message) => void this.end(l, reason, message),
       }
-      const msg = parseMessage(data)
-      if (!msg) return
-      if (msg.type === 'input') {
-        const b = Buffer.from(msg.data, 'utf8')
-        l.bytesIn += b.length
-        touch()
-        channel.write(b)
-      } else if (msg.type === 'resize') {
-        channel.setWindow(msg.rows, msg.cols, 0, 0)
-        l.recorder?.resize(msg.cols, msg.rows)
-      } else if (msg.type === 'close') l.end('closed', END_MESSAGES.closed)
-    })
-    ws.on('close', () => l.end('closed', END_MESSAGES.closed))
-    // the browser went away while the login was under way
-    if (ws.readyState !== ws.OPEN) l.end('closed', END_MESSAGES.closed)
+      this.live.set(l.id, l)
+      const touch = () => {
+        if (l.idle) clearTimeout(l.idle)
+        l.idle = setTimeout(
+          () => l.end('idle', `disconnected after ${formatDuration(lim.idleTimeoutMs)} without input`),
+          lim.idleTimeoutMs,
+        )
+      }
+      touch()
+      send({ type: 'status', state: 'ready', sessionId: l.id })
+      const out = (chunk: Buffer) => {
+        l.bytesOut += chunk.length
+        l.recorder?.output(chunk)
+        l.tail.push(chunk)
+        l.tailBytes += chunk.length
+        while (l.tailBytes > MIRROR_TAIL_BYTES && l.tail.length > 1) l.tailBytes -= (l.tail.shift() as Buffer).length
+        if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true })
+        for (const w of l.watchers) if (w.readyState === w.OPEN) w.send(chunk, { binary: true })
+      }
+      channel.on('data', out)
+      channel.stderr.on('data', out)
+      channel.on('close', () =>
+        l.end(stream.releaseCode !== null && stream.releaseCode !== 0 ? 'device' : 'closed', 'the shell ended'),
+      )
+      client.on('error', () => l.end('device', END_MESSAGES.device))
+      client.on('close', () => l.end('device', END_MESSAGES.device))
+      ws.on('message', (data, isBinary) => {
+        if (l.ended) return
+        if (isBinary) {
+          const b = toBuffer(data)
+          l.bytesIn += b.length
+          touch()
+          channel.write(b)
+          return
+        }
+        const msg = parseMessage(data)
+        if (!msg) return
+        if (msg.type === 'input') {
+          const b = Buffer.from(msg.data, 'utf8')
+          l.bytesIn += b.length
+          touch()
+          channel.write(b)
+        } else if (msg.type === 'resize') {
+          channel.setWindow(msg.rows, msg.cols, 0, 0)
+          l.recorder?.resize(msg.cols, msg.rows)
+        } else if (msg.type === 'close') l.end('closed', END_MESSAGES.closed)
+      })
+      ws.on('close', () => l.end('closed', END_MESSAGES.closed))
+      // the browser went away while the login was under way
+      if (ws.readyState !== ws.OPEN) l.end('closed', END_MESSAGES.closed)
+    } finally {
+      this.opening.delete(slot)
+    }
   }
 
   private async end(l: Live, reason: SshEndReason, message: string) {

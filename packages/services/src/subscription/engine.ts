@@ -284,13 +284,20 @@ export class SubscriptionEngine {
         for (const c of [...set]) this.disconnect(c, Codes.SERVER_CLOSED_CONNECTION, reason)
   }
 
+  /** each group's token hash as the last reload read it */
+  private tokens = new Map<string, string | null>()
+
   /** Reads the subscriptions into the in-memory routing table. */
   async reload() {
     try {
       const subs = await this.o.db.prisma.serverSubscription.findMany()
-      const known = new Set(
-        (await this.o.db.prisma.consumerGroup.findMany({ select: { groupId: true } })).map((g) => g.groupId),
+      const tokens = new Map(
+        (await this.o.db.prisma.consumerGroup.findMany({ select: { groupId: true, tokenHash: true } })).map((g) => [
+          g.groupId,
+          g.tokenHash,
+        ]),
       )
+      const known = new Set(tokens.keys())
       const next = new Map<string, Map<string, Set<SubscriptionMessageType>>>()
       for (const s of subs) {
         const groups = new Map<string, Set<SubscriptionMessageType>>()
@@ -299,6 +306,13 @@ export class SubscriptionEngine {
         if (groups.size) next.set(s.productKey, groups)
       }
       this.routes = next
+      // streams of a group deleted or given a new token (on any node) end: their acks would be refused
+      for (const g of this.consumers.keys()) {
+        if (!tokens.has(g)) this.closeConsumers('the consumer group was deleted', g)
+        else if (this.tokens.has(g) && this.tokens.get(g) !== tokens.get(g))
+          this.closeConsumers('the group token was replaced; reconnect with the new token', g)
+      }
+      this.tokens = tokens
     } catch (e) {
       this.o.log.warn({ err: e }, 'subscription reload failed')
     }

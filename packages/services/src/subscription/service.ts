@@ -92,6 +92,8 @@ export async function rotateToken(db: Db, actor: Actor, groupId: string) {
     if (r.count === 0) throw notFound(`the consumer group ${groupId}`)
     await audit(tx, actor, 'subscription.group.rotateToken', { type: 'consumerGroup', id: groupId })
   })
+  // open streams of the group end (9602): their acks would carry the old token
+  await subscriptionEngine()?.reload()
   return { groupId, token }
 }
 
@@ -206,7 +208,6 @@ export async function saveSubscription(db: Db, actor: Actor, input: TServerSubsc
     return s
   })
   await subscriptionEngine()?.reload()
-  changed()
   return { id: s.id, productKey: s.productKey, messageTypes, groupIds }
 }
 
@@ -217,7 +218,6 @@ export async function deleteSubscription(db: Db, actor: Actor, productKey: strin
     await audit(tx, actor, 'subscription.delete', { type: 'serverSubscription', id: productKey })
   })
   await subscriptionEngine()?.reload()
-  changed()
 }
 
 /** A group's backlog and consume-rate minute points (the per-group series the engine samples). */
