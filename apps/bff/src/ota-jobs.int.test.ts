@@ -619,7 +619,7 @@ describe('OTA batches through the real broker', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/text\/csv/)
     expect(await res.text()).toBe(
-      `deviceName,reason\nno_such_device,not a device of product ${productKey}\n${names[0]},listed more than once\n`,
+      `deviceName,reason\r\nno_such_device,not a device of product ${productKey}\r\n${names[0]},listed more than once\r\n`,
     )
     const fw = await firmware(productKey, '20.0')
     await expect(
@@ -706,14 +706,14 @@ describe('OTA batches through the real broker', () => {
     const full = await csv('')
     expect(full.status).toBe(200)
     expect(full.type).toMatch(/text\/csv/)
-    const lines = full.text.trim().split('\n')
+    const lines = full.text.trim().split('\r\n')
     expect(lines[0]).toMatch(/^DeviceName,ProductKey,JobId,JobType,Module,SrcVersion,DestVersion,Status,/)
     expect(lines).toHaveLength(4)
     expect(lines.find((l) => l.startsWith(`${a.deviceName},`))).toContain(
       `,${first.jobId},STATIC,default,1.0,30.0,IN_PROGRESS,`,
     )
     const filtered = await csv(`?status=QUEUED&deviceName=${encodeURIComponent(c.deviceName)}`)
-    expect(filtered.text.trim().split('\n')).toHaveLength(2)
+    expect(filtered.text.trim().split('\r\n')).toHaveLength(2)
     expect((await csv('?status=BOGUS')).status).toBe(400)
     expect((await fetch(`http://127.0.0.1:${node.httpPort}/api/ota/packages/${fw.id}/devices.csv`)).status).toBe(401)
     await expect(otaJobs.listPackageTasks(node.db, { firmwareId: 'fwnosuch' })).rejects.toThrow(

@@ -1,13 +1,4 @@
-/** RFC 4180 CSV: fields with a comma, quote or line break are quoted; quotes are doubled. */
-export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v)
-    // a leading = + - @ would be run as a formula by spreadsheet programs
-    const safe = /^[=+\-@]/.test(s) ? `'${s}` : s
-    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
-  }
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')
-}
+export { toCsv } from '@iotops/services/schemas'
 
 /** Starts a download of text made in the browser. */
 export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8') {

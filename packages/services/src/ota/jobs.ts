@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline'
 import type { Db, Tx } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
+import { toCsv } from '../csv'
 import { AppError, badRequest, conflict, notFound } from '../errors'
 import { randomAlnum } from '../ids'
 import type { PageOf } from '../paging'
@@ -855,14 +856,11 @@ export async function packageTasksCsv(db: Db, raw: TOtaPackageTaskFilter): Promi
      ORDER BY t.updated_at DESC, t.id LIMIT ${OTA_PACKAGE_EXPORT_MAX}`,
     params,
   )
-  const cell = (v: string | number | Date | null) => {
-    const s = v === null ? '' : v instanceof Date ? v.toISOString() : String(v)
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-  }
-  const head =
-    'DeviceName,ProductKey,JobId,JobType,Module,SrcVersion,DestVersion,Status,QueuedReason,Progress,FailReason,Description,Retries,UpdatedAt'
-  const lines = rows.map((r) => Object.values(r).map(cell).join(','))
-  return { fileName: `ota-${f.firmwareId}-devices.csv`, csv: `${head}\n${lines.join('\n')}${lines.length ? '\n' : ''}` }
+  const head = [
+    ...['DeviceName', 'ProductKey', 'JobId', 'JobType', 'Module', 'SrcVersion', 'DestVersion', 'Status'],
+    ...['QueuedReason', 'Progress', 'FailReason', 'Description', 'Retries', 'UpdatedAt'],
+  ]
+  return { fileName: `ota-${f.firmwareId}-devices.csv`, csv: toCsv(head, rows.map(Object.values)) }
 }
 
 /** The provinces and cities the product's devices report, with device counts (most devices first). */
@@ -1130,9 +1128,8 @@ export async function invalidDeviceListCsv(db: Db, productKey: string, uploadId:
     [productKey, [...new Set(invalid)]],
   )
   const known = new Set(rows.map((r) => r.device_name))
-  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s)
-  const lines = invalid.map(
-    (n) => `${quote(n)},${known.has(n) ? 'listed more than once' : `not a device of product ${productKey}`}`,
+  return toCsv(
+    ['deviceName', 'reason'],
+    invalid.map((n) => [n, known.has(n) ? 'listed more than once' : `not a device of product ${productKey}`]),
   )
-  return `deviceName,reason\n${lines.join('\n')}${lines.length ? '\n' : ''}`
 }
