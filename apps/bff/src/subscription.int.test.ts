@@ -63,7 +63,7 @@ describe('server-side subscription', () => {
   beforeAll(async () => {
     node = await startTestNode()
     s = await signInHttp(node)
-    const p = await seedSensorProduct(node, 3)
+    const p = await seedSensorProduct(node, 4)
     pk = p.productKey
     devs = p.devices
   })
@@ -150,6 +150,27 @@ describe('server-side subscription', () => {
     expect(await c.ack([first.id])).toMatchObject({ acked: 1 })
     await eventually(async () => (await group(g.groupId)).backlog === 0)
     await c.close()
+  })
+
+  it("hands a closed consumer's unacked messages to the group's other connection at once (9651)", async () => {
+    const g = await newGroup('app_handover', ['property'])
+    const a: SubscriptionMessage[] = []
+    const first = consumer(g.groupId, g.token, { ackTimeout: 300, autoAck: false, reconnect: false })
+    first.on('message', (m: SubscriptionMessage) => a.push(m))
+    await first.start()
+    const dev = await connect(devs[3]!)
+    await dev.postProperties({ temperature: 41 })
+    const held = await eventually(async () => a.find((m) => m.groupId === g.groupId))
+    const b: SubscriptionMessage[] = []
+    const second = consumer(g.groupId, g.token, { onMessage: (m) => void b.push(m) })
+    await second.start()
+    await first.close()
+    // well inside the 300 s ack timeout
+    const again = await eventually(async () => b.find((m) => m.id === held.id), 5000)
+    expect(again.deliveryCount).toBe(2)
+    await eventually(async () => (await runLog(held.traceId)).some((r) => r.code === 9651))
+    await eventually(async () => (await group(g.groupId)).backlog === 0)
+    await second.close()
   })
 
   it('lets the backlog rise while no consumer reads and drains it when the consumer resumes', async () => {

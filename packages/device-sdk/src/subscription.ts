@@ -115,20 +115,27 @@ export class SubscriptionConsumer extends EventEmitter {
       throw new SubscriptionError(res.status, body.code ?? null, body.error ?? `HTTP ${res.status}`)
     }
     const reader = res.body.getReader()
+    let onOpen = () => {}
     const opened = new Promise<void>((resolve, reject) => {
-      this.once('open', () => resolve())
+      onOpen = () => resolve()
+      this.once('open', onOpen)
       this.running = this.read(reader, abort).then(
         () => reject(new SubscriptionError(0, null, 'the stream ended before it opened')),
         reject,
       )
     })
-    await opened
+    try {
+      await opened
+    } finally {
+      this.off('open', onOpen)
+    }
   }
 
   private async read(reader: ReadableStreamDefaultReader<Uint8Array>, abort: AbortController) {
     const dec = new TextDecoder()
     let buf = ''
     let closeLine: { code: number; message: string } | null = null
+    let wasOpen = false
     try {
       for (;;) {
         const { value, done } = await reader.read()
@@ -143,6 +150,7 @@ export class SubscriptionConsumer extends EventEmitter {
           const line = JSON.parse(text) as SubscriptionLine
           this.touch(line.type === 'open' ? line.heartbeat : undefined, abort)
           if (line.type === 'open') {
+            wasOpen = true
             this.connectionId = line.connectionId
             this.emit('open', line.connectionId)
           } else if (line.type === 'message') this.deliver(line)
@@ -155,7 +163,8 @@ export class SubscriptionConsumer extends EventEmitter {
       if (this.idle) clearTimeout(this.idle)
       const info = closeLine ?? { code: 0, message: abort.signal.aborted ? 'closed' : 'the stream ended' }
       this.emit('close', info)
-      if (!this.stopped && this.o.reconnect !== false && this.abort === abort) this.retry(1000)
+      // a stream that never opened failed its connect(), which reports it (start) or retries itself (retry)
+      if (wasOpen && !this.stopped && this.o.reconnect !== false && this.abort === abort) this.retry(1000)
     }
   }
 
@@ -203,16 +212,27 @@ export class SubscriptionConsumer extends EventEmitter {
     }, 10)
   }
 
-  /** Settles messages by id: ack deletes them, nack (9652) and release (9651) deliver them again. */
+  /**
+   * Settles messages by id: ack deletes them, nack (9652) and release (9651) deliver them again. Long lists go in
+   * requests of at most 1000 ids of each kind (the server's limit).
+   */
   async settle(s: { ack?: string[]; nack?: string[]; release?: string[] }) {
-    const res = await fetch(`${this.base()}/ack`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.o.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(s),
-    })
-    const body = (await res.json().catch(() => ({}))) as { error?: string; code?: number }
-    if (!res.ok) throw new SubscriptionError(res.status, body.code ?? null, body.error ?? `HTTP ${res.status}`)
-    return body as { acked: number; nacked: number; released: number }
+    const total = { acked: 0, nacked: 0, released: 0 }
+    const { ack = [], nack = [], release = [] } = s
+    for (let i = 0; i === 0 || i < Math.max(ack.length, nack.length, release.length); i += 1000) {
+      const part = { ack: ack.slice(i, i + 1000), nack: nack.slice(i, i + 1000), release: release.slice(i, i + 1000) }
+      const res = await fetch(`${this.base()}/ack`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.o.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(part),
+      })
+      const body = (await res.json().catch(() => ({}))) as { error?: string; code?: number } & typeof total
+      if (!res.ok) throw new SubscriptionError(res.status, body.code ?? null, body.error ?? `HTTP ${res.status}`)
+      total.acked += body.acked ?? 0
+      total.nacked += body.nacked ?? 0
+      total.released += body.released ?? 0
+    }
+    return total
   }
   ack(ids: string[]) {
     return this.settle({ ack: ids })

@@ -402,6 +402,12 @@ export class SubscriptionEngine {
     const set = this.consumers.get(c.groupId)
     set?.delete(c)
     if (set && set.size === 0) this.consumers.delete(c.groupId)
+    // what it held unacked is ready for the group's other connections at once, not after its ack timeout
+    const held = [...c.inflight.keys()]
+    if (held.length && !this.stopped)
+      void this.requeue(c.groupId, held, Codes.ACK_RELEASED, 'the consumer disconnected before acking')
+        .then(() => this.pump(c.groupId))
+        .catch((e) => this.o.log.warn({ err: e }, "releasing a closed consumer's messages failed"))
     if (code !== null) {
       this.logEvent(c.groupId, code, 'disconnect', reason)
       try {
@@ -492,6 +498,20 @@ export class SubscriptionEngine {
     return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
   }
 
+  /** Makes delivered messages ready again at once, each logged with `code`; returns how many were held. */
+  private async requeue(groupId: string, ids: string[], code: number, what: string) {
+    if (!ids.length) return 0
+    const { rows } = await this.o.db.pool.query<ClaimedRow>(
+      `UPDATE subscription_message SET ack_deadline = NULL
+       WHERE group_id = $1 AND id = ANY($2::bigint[]) AND delivery_count > 0
+       RETURNING id::text AS id, group_id, product_key, device_name, message_type, topic, trace_id, message_id, ts,
+                 delivery_count, NULL::timestamptz AS old, NULL::jsonb AS payload`,
+      [groupId, ids],
+    )
+    for (const r of rows) this.logRow(r, code, `${what}; delivering again`)
+    return rows.length
+  }
+
   /**
    * Settles delivered messages of a group: `ack` deletes them; `nack` (9652) and `release` (9651) make them ready
    * for delivery again at once. Ids not held (already acked, or of another group) are ignored. Returns the counts.
@@ -512,20 +532,8 @@ export class SubscriptionEngine {
       acked = r.rowCount ?? 0
       if (acked) this.acks.set(groupId, [...(this.acks.get(groupId) ?? []), [Date.now(), acked]])
     }
-    const requeue = async (ids: string[], code: number, what: string) => {
-      if (!ids.length) return 0
-      const { rows } = await this.o.db.pool.query<ClaimedRow>(
-        `UPDATE subscription_message SET ack_deadline = NULL
-         WHERE group_id = $1 AND id = ANY($2::bigint[]) AND delivery_count > 0
-         RETURNING id::text AS id, group_id, product_key, device_name, message_type, topic, trace_id, message_id, ts,
-                   delivery_count, NULL::timestamptz AS old, NULL::jsonb AS payload`,
-        [groupId, ids],
-      )
-      for (const r of rows) this.logRow(r, code, `${what}; delivering again`)
-      return rows.length
-    }
-    const nacked = await requeue(nack, Codes.NACK, 'the consumer answered NACK')
-    const released = await requeue(release, Codes.ACK_RELEASED, 'the consumer released the message')
+    const nacked = await this.requeue(groupId, nack, Codes.NACK, 'the consumer answered NACK')
+    const released = await this.requeue(groupId, release, Codes.ACK_RELEASED, 'the consumer released the message')
     for (const c of this.consumers.get(groupId) ?? [])
       for (const id of [...ack, ...nack, ...release]) c.inflight.delete(id)
     this.pump(groupId)
