@@ -98,4 +98,27 @@ test('[Subscription]: a consumer group made in the console receives lifecycle an
     await consumer.close()
     await dev.close()
   }
+
+  // an alarm on this group's backlog: the rule form offers consumer groups, not products, for this metric
+  const oncall = uniq('sub_oncall')
+  const contact = await trpc<{ id: string }>(page.request, 'notify.contacts.create', {
+    name: `${oncall}_c`,
+    email: `${oncall}@example.com`,
+  })
+  await trpc(page.request, 'notify.groups.create', { name: oncall, contactIds: [contact.id] })
+  const rule = uniq('backlog_high')
+  await page.goto('/monitoring?tab=alarms')
+  await page.getByRole('button', { name: 'Create threshold rule' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Create threshold rule' })
+  await choose(page, dialog.getByLabel('Metric', { exact: true }), 'Consumer group backlog', 'Consumer group backlog')
+  await expect(dialog.getByText('Each consumer group is evaluated on its own.')).toBeVisible()
+  await dialog.getByText('One consumer group', { exact: true }).click()
+  await choose(page, dialog.getByLabel('Consumer group', { exact: true }), groupName, groupName)
+  await dialog.getByLabel('Rule name', { exact: true }).fill(rule)
+  await dialog.getByLabel('Threshold', { exact: true }).fill('100')
+  await dialog.getByRole('button', { name: 'Next' }).click()
+  await pickInMultiSelect(page, dialog, 'Contact groups', oncall)
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByRole('row').filter({ hasText: rule })).toContainText(groupId)
 })

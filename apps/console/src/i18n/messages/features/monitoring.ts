@@ -346,11 +346,11 @@ export const enUS = {
     },
     AMQP_Msg_Accumulate: {
       name: 'Consumer group backlog',
-      desc: 'Messages waiting in all consumer groups of the server-side subscription (not yet acknowledged).',
+      desc: 'Messages waiting (not yet acknowledged) in a consumer group of the server-side subscription; boards show all groups together, alarm rules one group or each.',
     },
     AMQP_Msg_Consume_rate: {
       name: 'Consumer group consume rate',
-      desc: 'Messages acknowledged per second by the consumers of all consumer groups, over the last minute.',
+      desc: 'Messages acknowledged per second by the consumers of a consumer group, over the last minute; boards show all groups together.',
     },
     OtaUpgradeDeviceCount: { name: 'Devices upgrading today', desc: 'Devices that started an OTA upgrade.' },
     OtaUpgradeSuccessDeviceCount: {
@@ -658,8 +658,8 @@ export const zhCN: Shape = {
       name: '流转到Webhook的延迟（最大）',
       desc: '每分钟内流转到Webhook目的地最慢的一次,从消息到确认。',
     },
-    AMQP_Msg_Accumulate: { name: '消费组消息堆积数', desc: '服务端订阅所有消费组中等待确认的消息数。' },
-    AMQP_Msg_Consume_rate: { name: '消费组消息消费速率', desc: '最近一分钟内所有消费组每秒确认的消息数。' },
+    AMQP_Msg_Accumulate: { name: '消费组消息堆积数', desc: '服务端订阅的消费组中等待确认的消息数；看板显示全部消费组的合计，告警规则可监控单个或每个消费组。' },
+    AMQP_Msg_Consume_rate: { name: '消费组消息消费速率', desc: '最近一分钟内消费组每秒确认的消息数；看板显示全部消费组的合计。' },
     OtaUpgradeDeviceCount: { name: '当日升级设备数', desc: '开始OTA升级的设备数。' },
     OtaUpgradeSuccessDeviceCount: { name: '当日升级成功设备数', desc: 'OTA升级成功的设备数。' },
     OtaUpgradeSuccessCount: { name: '当日升级成功次数', desc: '成功的OTA升级次数。' },
@@ -997,11 +997,11 @@ export const jaJP: Shape = {
     },
     AMQP_Msg_Accumulate: {
       name: 'コンシューマーグループの滞留数',
-      desc: 'サーバーサイドサブスクリプションの全コンシューマーグループで確認応答を待つメッセージ数。',
+      desc: 'サーバーサイドサブスクリプションのコンシューマーグループで確認応答を待つメッセージ数。ボードは全グループの合計、アラームルールは 1 つまたは各グループを対象にします。',
     },
     AMQP_Msg_Consume_rate: {
       name: 'コンシューマーグループの消費レート',
-      desc: '直近 1 分間に全コンシューマーグループのコンシューマーが毎秒確認応答したメッセージ数。',
+      desc: '直近 1 分間にコンシューマーグループのコンシューマーが毎秒確認応答したメッセージ数。ボードは全グループの合計です。',
     },
     OtaUpgradeDeviceCount: { name: '当日のアップグレードデバイス数', desc: 'OTAアップグレードを開始したデバイス数。' },
     OtaUpgradeSuccessDeviceCount: {
