@@ -7,9 +7,8 @@ import { topics } from '@iotops/alink'
 import type { Db } from '@iotops/db'
 import type { Logger } from 'pino'
 import type { Actor } from '../context'
-import { AppError } from '../errors'
 import type { DeviceHub } from '../hub/hub'
-import { closeTunnels, createTunnel } from '../tunnel/service'
+import { closeTunnels, createTunnel, TunnelLimitReached } from '../tunnel/service'
 import { REMOTE_LOGIN_PURPOSE, REMOTE_LOGIN_TUNNEL_OPEN_MS, recordRemoteLogin } from './service'
 
 const REQUEST = /^\/sys\/([^/]+)\/([^/]+)\/secure_tunnel\/proxy\/request$/
@@ -23,9 +22,18 @@ interface Accepted {
 
 /** Listens for the devices' requests; returns the function that stops listening. */
 export function listenDeviceRequests(db: Db, hub: DeviceHub, log: Logger): () => void {
+  // one request at a time per device: two at once would each keep a new tunnel
+  const queues = new Map<string, Promise<void>>()
   const onAccepted = (m: Accepted) => {
     if (!REQUEST.test(m.topic)) return
-    void answer(db, hub, m).catch((e) => log.warn({ err: e }, 'device remote-login request failed'))
+    const k = `${m.productKey}/${m.deviceName}`
+    const next = (queues.get(k) ?? Promise.resolve())
+      .then(() => answer(db, hub, m))
+      .catch((e) => log.warn({ err: e }, 'device remote-login request failed'))
+      .finally(() => {
+        if (queues.get(k) === next) queues.delete(k)
+      })
+    queues.set(k, next)
   }
   hub.on('accepted', onAccepted)
   return () => hub.off('accepted', onAccepted)
@@ -73,7 +81,7 @@ async function answer(db: Db, hub: DeviceHub, m: Accepted) {
   try {
     const t = await createTunnel(db, hub, actor, input).catch(async (e) => {
       // at the per-device tunnel limit: make room with the old remote-login tunnels, then try once more
-      if (!old.length || !(e instanceof AppError) || !/open tunnels/.test(e.message)) throw e
+      if (!old.length || !(e instanceof TunnelLimitReached)) throw e
       await closeOld()
       old.length = 0
       return createTunnel(db, hub, actor, input)

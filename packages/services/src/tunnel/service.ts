@@ -100,6 +100,16 @@ export interface CreatedTunnel {
   deleteAt: Date
 }
 
+/** A device already has its most open tunnels (TUNNEL_MAX_PER_DEVICE). */
+export class TunnelLimitReached extends AppError {
+  constructor(open: number) {
+    super(
+      'PRECONDITION_FAILED',
+      `the device already has ${open} open tunnels (at most ${TUNNEL_MAX_PER_DEVICE}); close one first`,
+    )
+  }
+}
+
 /**
  * Creates a tunnel for an online device and notifies the device (ref §11.1.2–11.1.3). A tunnel stays open 24 h
  * unless `openMs` says otherwise (remote-login tunnels: 7 days, ref §11.2 device-initiated mode).
@@ -128,11 +138,7 @@ export async function createTunnel(
       Codes.DEVICE_OFFLINE,
     )
   const open = await db.prisma.tunnel.count({ where: { deviceId: device.id, status: 'OPEN' } })
-  if (open >= TUNNEL_MAX_PER_DEVICE)
-    throw new AppError(
-      'PRECONDITION_FAILED',
-      `the device already has ${open} open tunnels (at most ${TUNNEL_MAX_PER_DEVICE}); close one first`,
-    )
+  if (open >= TUNNEL_MAX_PER_DEVICE) throw new TunnelLimitReached(open)
   const tunnelId = randomUUID()
   const deviceToken = newToken()
   const accessToken = newToken()
