@@ -120,5 +120,5 @@ test('[Subscription]: a consumer group made in the console receives lifecycle an
   await pickInMultiSelect(page, dialog, 'Contact groups', oncall)
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog).toBeHidden()
-  await expect(page.getByRole('row').filter({ hasText: rule })).toContainText(groupId)
+  await expect(page.getByRole('row').filter({ hasText: rule })).toContainText(groupName)
 })

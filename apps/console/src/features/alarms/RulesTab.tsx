@@ -21,6 +21,7 @@ import { useState } from 'react'
 import { QueryError } from '@/components/QueryError'
 import { useMetricCatalogue, useMetricText } from '@/features/monitoring/labels'
 import { type AlarmLevel, LevelTag } from '@/features/notify/ChannelTags'
+import { useConsumerGroupNames } from '@/features/subscription/ConsumerGroupSelect'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
@@ -100,6 +101,7 @@ export function RulesTab() {
   const writable = useCanWrite()
   const conditionText = useConditionText()
   const catalogue = useMetricCatalogue()
+  const groupNames = useConsumerGroupNames()
   const paging = usePaging()
   const [name, setName] = useState('')
   const [kind, setKind] = useState<'threshold' | 'event' | 'log' | undefined>()
@@ -164,12 +166,14 @@ export function RulesTab() {
           ? '-'
           : r.productKey === ''
             ? t('alarm.instance')
-            : (r.productKey ??
-              t(
-                catalogue.byCode.get(r.metric)?.dimension === 'consumerGroup'
-                  ? 'alarm.allConsumerGroups'
-                  : 'alarm.allProducts',
-              )),
+            : r.productKey && catalogue.byCode.get(r.metric)?.dimension === 'consumerGroup'
+              ? (groupNames.get(r.productKey) ?? r.productKey)
+              : (r.productKey ??
+                t(
+                  catalogue.byCode.get(r.metric)?.dimension === 'consumerGroup'
+                    ? 'alarm.allConsumerGroups'
+                    : 'alarm.allProducts',
+                )),
     },
     {
       title: t('alarm.rules.columns.condition'),

@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query'
 import { Select } from 'antd'
+import { useMemo } from 'react'
 import { useTRPC } from '@/trpc/react'
 
 /** Picks a server-side subscription consumer group by name; the value is its group id. */
@@ -33,4 +34,11 @@ export function ConsumerGroupSelect({
       options={(groups.data ?? []).map((g) => ({ value: g.groupId, label: g.name }))}
     />
   )
+}
+
+/** Consumer group names by group id (for lists that store the id). */
+export function useConsumerGroupNames() {
+  const trpc = useTRPC()
+  const groups = useQuery(trpc.subscription.groups.queryOptions())
+  return useMemo(() => new Map((groups.data ?? []).map((g) => [g.groupId, g.name])), [groups.data])
 }
