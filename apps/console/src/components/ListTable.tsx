@@ -80,3 +80,36 @@ export function ListTable<T extends object>(props: ListTableProps<T>) {
     </Flex>
   )
 }
+
+/** What a whole-list query gives (a tanstack query result fits). */
+interface ListQuery<T> {
+  data?: T[]
+  isError: boolean
+  error: unknown
+  isPending: boolean
+  refetch: () => unknown
+}
+
+/** A whole list (no pagination): the query's error with a retry when it has nothing to show, else the table. */
+export function QueryTable<T extends object>(props: {
+  query: ListQuery<T>
+  columns: TableColumnsType<T>
+  rowKey: TableProps<T>['rowKey']
+  emptyText: ReactNode
+  table?: Omit<TableProps<T>, 'columns' | 'dataSource' | 'rowKey' | 'loading' | 'pagination'>
+}) {
+  const { query } = props
+  if (query.isError && !query.data) return <QueryError error={query.error} onRetry={() => query.refetch()} />
+  return (
+    <Table<T>
+      scroll={{ x: 'max-content' }}
+      {...props.table}
+      rowKey={props.rowKey}
+      columns={props.columns}
+      dataSource={query.data}
+      loading={query.isPending}
+      pagination={false}
+      locale={{ emptyText: <Empty description={props.emptyText} /> }}
+    />
+  )
+}

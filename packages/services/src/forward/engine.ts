@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { Db } from '@iotops/db'
 import type { Logger } from 'pino'
-import type { DeviceHub, StatusChange } from '../hub/hub'
+import type { AcceptedMessage, DeviceHub, StatusChange } from '../hub/hub'
 import { lifecycleBody } from '../hub/lifecycle'
 import { Metric } from '../metrics/codes'
 import { BizType } from '../runlog/biz'
@@ -65,16 +65,6 @@ export const forwardMetrics = (t: ForwardType) => {
   }
 }
 
-/** A device message the pipeline accepted (the one hook in `hub/pipeline.ts`, hub event `accepted`). */
-export interface AcceptedMessage {
-  productKey: string
-  deviceName: string
-  topic: string
-  payload: Buffer
-  traceId: string
-  messageId: string | null
-  at: Date
-}
 
 interface Job {
   row: Record<string, unknown>

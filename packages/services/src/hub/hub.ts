@@ -64,6 +64,20 @@ const INTERNAL = {
   reply: '$iotops/reply',
 } as const
 
+/**
+ * A device message the pipeline accepted (hub event `accepted`, emitted once in `pipeline.ts`): what forwarding and
+ * server-side subscription take from the pipeline.
+ */
+export interface AcceptedMessage {
+  productKey: string
+  deviceName: string
+  topic: string
+  payload: Buffer
+  traceId: string
+  messageId: string | null
+  at: Date
+}
+
 export interface StatusChange {
   productKey: string
   deviceName: string

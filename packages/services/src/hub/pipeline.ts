@@ -19,7 +19,7 @@ import { parseNetworkStatus, storeNetworkStatus } from '../monitoring/network'
 import { createOtaProtocol } from '../ota/protocol'
 import { BizType, logContent } from '../runlog/writer'
 import { createGateway, type Gateway } from './gateway'
-import type { DeviceHub, DeviceSession } from './hub'
+import type { AcceptedMessage, DeviceHub, DeviceSession } from './hub'
 import { createShadow } from './shadow'
 
 export interface UplinkResult {
@@ -142,7 +142,7 @@ export function createPipeline(hub: DeviceHub) {
       traceId: m.traceId,
       messageId: messageIdOf(text),
       at: m.at,
-    })
+    } satisfies AcceptedMessage)
     // 4. route
     // the product cache answers from memory (the ACL check above loaded it)
     const model = (await hub.products.get(m.s.productKey))?.thingModel

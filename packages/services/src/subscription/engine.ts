@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import { Codes } from '@iotops/alink'
 import { BatchWriter, type Db } from '@iotops/db'
 import type { Logger } from 'pino'
-import type { DeviceHub, StatusChange } from '../hub/hub'
+import type { AcceptedMessage, DeviceHub, StatusChange } from '../hub/hub'
 import { lifecycleBody } from '../hub/lifecycle'
 import { newTraceId } from '../ids'
 import { ALL_PRODUCTS, Metric } from '../metrics/codes'
@@ -164,15 +164,7 @@ export class SubscriptionEngine {
   dropped = 0
   readonly o: Required<Omit<SubscriptionEngineOptions, 'db' | 'hub' | 'log'>> & SubscriptionEngineOptions
 
-  private readonly onAccepted = (m: {
-    productKey: string
-    deviceName: string
-    topic: string
-    payload: Buffer
-    traceId: string
-    messageId: string | null
-    at: Date
-  }) => {
+  private readonly onAccepted = (m: AcceptedMessage) => {
     const groups = this.routes.get(m.productKey)
     if (!groups) return
     const type = messageTypeOf(m.topic)

@@ -8,13 +8,11 @@ import {
   Badge,
   Button,
   Descriptions,
-  Empty,
   Flex,
   Form,
   Input,
   Modal,
   Popconfirm,
-  Table,
   type TableColumnsType,
   Tag,
   Typography,
@@ -22,7 +20,7 @@ import {
 import { useState } from 'react'
 import { CopyText } from '@/components/CopyText'
 import { FormModal } from '@/components/FormModal'
-import { QueryError } from '@/components/QueryError'
+import { QueryTable } from '@/components/ListTable'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
@@ -185,19 +183,12 @@ export function ConsumerGroups() {
           </Button>
         ) : null}
       </Flex>
-      {groups.isError && !groups.data ? (
-        <QueryError error={groups.error} onRetry={() => void groups.refetch()} />
-      ) : (
-        <Table<GroupRow>
-          rowKey="groupId"
-          columns={columns}
-          dataSource={groups.data}
-          loading={groups.isPending}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={t('subscription.groups.empty')} /> }}
-        />
-      )}
+      <QueryTable<GroupRow>
+        query={groups}
+        rowKey="groupId"
+        columns={columns}
+        emptyText={t('subscription.groups.empty')}
+      />
       <FormModal<{ name: string; description?: string }>
         open={creating}
         title={t('subscription.groupForm.title')}

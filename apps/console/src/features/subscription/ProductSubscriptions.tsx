@@ -7,12 +7,10 @@ import {
   App,
   Button,
   Checkbox,
-  Empty,
   Flex,
   Form,
   Popconfirm,
   Select,
-  Table,
   type TableColumnsType,
   Tag,
   Tooltip,
@@ -20,7 +18,7 @@ import {
 } from 'antd'
 import { useState } from 'react'
 import { FormModal } from '@/components/FormModal'
-import { QueryError } from '@/components/QueryError'
+import { QueryTable } from '@/components/ListTable'
 import { TimeText } from '@/components/TimeText'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
@@ -149,19 +147,7 @@ export function ProductSubscriptions() {
           </Tooltip>
         ) : null}
       </Flex>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<SubRow>
-          rowKey="productKey"
-          columns={columns}
-          dataSource={list.data}
-          loading={list.isPending}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={t('subscription.subs.empty')} /> }}
-        />
-      )}
+      <QueryTable<SubRow> query={list} rowKey="productKey" columns={columns} emptyText={t('subscription.subs.empty')} />
       <FormModal<SubForm>
         open={editing !== null}
         title={

@@ -15,7 +15,6 @@ import {
   App,
   Button,
   Checkbox,
-  Empty,
   Flex,
   Form,
   Input,
@@ -24,7 +23,6 @@ import {
   Select,
   Space,
   Switch,
-  Table,
   type TableColumnsType,
   TimePicker,
   Typography,
@@ -32,7 +30,7 @@ import {
 import dayjs, { type Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { FormModal } from '@/components/FormModal'
-import { QueryError } from '@/components/QueryError'
+import { QueryTable } from '@/components/ListTable'
 import { ContactGroupSelect } from '@/features/alarms/ContactGroupSelect'
 import { ProductSelect } from '@/features/products/ProductSelect'
 import { useT } from '@/i18n/I18nProvider'
@@ -384,20 +382,13 @@ export function Subscriptions() {
           </Button>
         ) : null}
       </Flex>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<Row>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.data}
-          loading={list.isPending}
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          locale={{ emptyText: <Empty description={t('logstore.subscriptions.empty')} /> }}
-        />
-      )}
+      <QueryTable<Row>
+        query={list}
+        rowKey="id"
+        columns={columns}
+        emptyText={t('logstore.subscriptions.empty')}
+        table={{ size: 'middle' }}
+      />
       <SubscriptionModal row={editing} onClose={() => setEditing(null)} />
     </>
   )
