@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '@iotops/db'
 import {
-  type Actor,
   AppError,
   auth,
   BizType,
@@ -29,6 +28,8 @@ import { HTTP_STATUS } from './errors'
 import { FORWARD_ACTIONS } from './openapi-forward'
 import { OTA_JOB_ACTIONS } from './openapi-ota-jobs'
 import { OTA_PACKAGE_ACTIONS } from './openapi-ota-packages'
+import { type Action, num, type Params, str } from './openapi-params'
+import { SUBSCRIPTION_ACTIONS } from './openapi-subscription'
 import { TUNNEL_ACTIONS } from './openapi-tunnel'
 
 export interface OpenApiDeps {
@@ -42,15 +43,6 @@ export interface OpenApiResponse {
   body: { RequestId: string; Success: boolean; Code?: string; ErrorMessage?: string; Data?: unknown }
 }
 
-type Params = Record<string, unknown>
-interface Action {
-  /** the least role a key needs */
-  role: 'VIEWER' | 'OPERATOR'
-  run(d: OpenApiDeps, actor: Actor, p: Params): Promise<unknown>
-}
-
-const str = (p: Params, k: string) => (p[k] === undefined || p[k] === null ? undefined : String(p[k]))
-const num = (p: Params, k: string) => (p[k] === undefined || p[k] === '' ? undefined : Number(p[k]))
 const json = (p: Params, k: string): Record<string, unknown> => {
   const v = p[k]
   if (v && typeof v === 'object') return v as Record<string, unknown>
@@ -370,6 +362,7 @@ const ACTIONS: Record<string, Action> = {
   ...FORWARD_ACTIONS,
   // ── OTA upgrade batches and device tasks (openapi-ota-jobs.ts) ──
   ...OTA_JOB_ACTIONS,
+  ...SUBSCRIPTION_ACTIONS,
 }
 
 export const OPENAPI_ACTIONS = Object.keys(ACTIONS)
