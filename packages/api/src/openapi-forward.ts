@@ -1,16 +1,8 @@
 // OpenAPI actions for data forwarding rules (reference: CreateRule, CreateRuleAction, StartRule, StopRule, ListRule,
 // GetRule, UpdateRule, DeleteRule, ListRuleActions, DeleteRuleAction), merged into the action table of openapi.ts.
-import { type Actor, AppError, forward } from '@iotops/services'
-import type { OpenApiDeps } from './openapi'
+import { AppError, forward } from '@iotops/services'
+import { type Action, num, type Params, str } from './openapi-params'
 
-type Params = Record<string, unknown>
-interface Action {
-  role: 'VIEWER' | 'OPERATOR'
-  run(d: OpenApiDeps, actor: Actor, p: Params): Promise<unknown>
-}
-
-const str = (p: Params, k: string) => (p[k] === undefined || p[k] === null ? undefined : String(p[k]))
-const num = (p: Params, k: string) => (p[k] === undefined || p[k] === '' ? undefined : Number(p[k]))
 const need = (p: Params, k: string) => {
   const v = str(p, k)?.trim()
   if (!v) throw new AppError('BAD_REQUEST', `${k} is required`, 9321)

@@ -1,24 +1,11 @@
 // OpenAPI actions for OTA upgrade batches and device tasks (ref §8.2.2–8.2.4 相关API), merged into the action table
 // of openapi.ts. Parameter and field names follow the reference's OpenAPI.
-import { type Actor, AppError, otaJobs } from '@iotops/services'
+import { AppError, otaJobs } from '@iotops/services'
 import { ZCreateOtaDynamicJobInput, ZCreateOtaStaticJobInput, ZCreateOtaVerifyJobInput } from '@iotops/services/schemas'
 import type { OpenApiDeps } from './openapi'
-
-type Params = Record<string, unknown>
-interface Action {
-  role: 'VIEWER' | 'OPERATOR'
-  run(d: OpenApiDeps, actor: Actor, p: Params): Promise<unknown>
-}
+import { type Action, bool, num, type Params } from './openapi-params'
 
 const str = (p: Params, k: string) => (p[k] === undefined || p[k] === null || p[k] === '' ? undefined : String(p[k]))
-const num = (p: Params, k: string) => (p[k] === undefined || p[k] === '' ? undefined : Number(p[k]))
-const bool = (p: Params, k: string) => {
-  const v = p[k]
-  if (v === undefined || v === null || v === '') return undefined
-  if (v === true || v === 'true') return true
-  if (v === false || v === 'false') return false
-  throw new AppError('BAD_REQUEST', `${k} must be true or false`)
-}
 const required = (p: Params, k: string) => {
   const v = str(p, k)
   if (!v) throw new AppError('BAD_REQUEST', `${k} is required`)

@@ -1,23 +1,8 @@
 // OpenAPI actions for OTA modules and upgrade packages (ref §8.2.1 相关API), merged into the action table of
 // openapi.ts. Parameter and field names follow the reference's OpenAPI.
-import { type Actor, AppError, otaDownload, otaFirmware, otaModules, otaUpload } from '@iotops/services'
-import type { OpenApiDeps } from './openapi'
+import { AppError, otaDownload, otaFirmware, otaModules, otaUpload } from '@iotops/services'
+import { type Action, bool, num, type Params, str } from './openapi-params'
 
-type Params = Record<string, unknown>
-interface Action {
-  role: 'VIEWER' | 'OPERATOR'
-  run(d: OpenApiDeps, actor: Actor, p: Params): Promise<unknown>
-}
-
-const str = (p: Params, k: string) => (p[k] === undefined || p[k] === null ? undefined : String(p[k]))
-const num = (p: Params, k: string) => (p[k] === undefined || p[k] === '' ? undefined : Number(p[k]))
-const bool = (p: Params, k: string) => {
-  const v = p[k]
-  if (v === undefined || v === null || v === '') return undefined
-  if (v === true || v === 'true') return true
-  if (v === false || v === 'false') return false
-  throw new AppError('BAD_REQUEST', `${k} must be true or false`)
-}
 const required = (p: Params, k: string) => {
   const v = str(p, k)
   if (!v) throw new AppError('BAD_REQUEST', `${k} is required`)

@@ -1,16 +1,8 @@
 // OpenAPI actions for secure tunnels (ref §11.1.1 相关API), merged into the action table of openapi.ts.
-import { type Actor, AppError, tunnels } from '@iotops/services'
+import { AppError, tunnels } from '@iotops/services'
 import { ZCreateTunnelInput, ZListTunnelsInput } from '@iotops/services/schemas'
-import type { OpenApiDeps } from './openapi'
+import { type Action, num, type Params, str } from './openapi-params'
 
-type Params = Record<string, unknown>
-interface Action {
-  role: 'VIEWER' | 'OPERATOR'
-  run(d: OpenApiDeps, actor: Actor, p: Params): Promise<unknown>
-}
-
-const str = (p: Params, k: string) => (p[k] === undefined || p[k] === null ? undefined : String(p[k]))
-const num = (p: Params, k: string) => (p[k] === undefined || p[k] === '' ? undefined : Number(p[k]))
 const tunnelId = (p: Params) => {
   const v = str(p, 'TunnelId')
   if (!v) throw new AppError('BAD_REQUEST', 'TunnelId is required')
