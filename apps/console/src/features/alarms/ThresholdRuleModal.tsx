@@ -203,7 +203,16 @@ export function ThresholdRuleModal({ rule, onClose }: { rule: RuleRow | 'new'; o
         style={{ margin: '8px 0 20px' }}
         items={[{ title: t('alarm.form.stepCondition') }, { title: t('alarm.form.stepNotify') }]}
       />
-      <Form<Values> form={form} layout="vertical" initialValues={initialValues} onFinish={submit}>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={initialValues}
+        onFinish={submit}
+        // a product chosen for one metric is no consumer group for another (and the other way round)
+        onValuesChange={(changed: Partial<Values>) => {
+          if ('metric' in changed) form.setFieldValue('productKey', undefined)
+        }}
+      >
         <div style={{ display: stepOne ? undefined : 'none' }}>
           <Form.Item
             name="metric"
