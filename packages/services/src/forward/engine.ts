@@ -65,7 +65,6 @@ export const forwardMetrics = (t: ForwardType) => {
   }
 }
 
-
 interface Job {
   row: Record<string, unknown>
   text: string

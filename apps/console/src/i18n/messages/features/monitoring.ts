@@ -658,8 +658,14 @@ export const zhCN: Shape = {
       name: '流转到Webhook的延迟（最大）',
       desc: '每分钟内流转到Webhook目的地最慢的一次,从消息到确认。',
     },
-    AMQP_Msg_Accumulate: { name: '消费组消息堆积数', desc: '服务端订阅的消费组中等待确认的消息数；看板显示全部消费组的合计，告警规则可监控单个或每个消费组。' },
-    AMQP_Msg_Consume_rate: { name: '消费组消息消费速率', desc: '最近一分钟内消费组每秒确认的消息数；看板显示全部消费组的合计。' },
+    AMQP_Msg_Accumulate: {
+      name: '消费组消息堆积数',
+      desc: '服务端订阅的消费组中等待确认的消息数；看板显示全部消费组的合计，告警规则可监控单个或每个消费组。',
+    },
+    AMQP_Msg_Consume_rate: {
+      name: '消费组消息消费速率',
+      desc: '最近一分钟内消费组每秒确认的消息数；看板显示全部消费组的合计。',
+    },
     OtaUpgradeDeviceCount: { name: '当日升级设备数', desc: '开始OTA升级的设备数。' },
     OtaUpgradeSuccessDeviceCount: { name: '当日升级成功设备数', desc: 'OTA升级成功的设备数。' },
     OtaUpgradeSuccessCount: { name: '当日升级成功次数', desc: '成功的OTA升级次数。' },
