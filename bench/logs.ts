@@ -8,6 +8,7 @@
 //
 //   pnpm --filter @iotops/bench logs
 //   pnpm --filter @iotops/bench logs -- --rows 1000000 --searches 200 --ingest-seconds 10
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -49,8 +50,8 @@ const cfg = {
   indexSql: argv['index-sql'] ?? null,
   afterSql: argv['after-sql'] ?? null,
 }
-if (!cfg.methods.every((m) => /^(copy|insert)(\+ordered)?$/.test(m)))
-  throw new Error('--method is a list of copy, insert, copy+ordered, insert+ordered')
+if (!cfg.methods.every((m) => /^(copy|insert)(\+random)?$/.test(m)))
+  throw new Error('--method is a list of copy, insert, copy+random, insert+random')
 const DAY = 86_400_000
 const WORDS = ['temperature', 'humidity', 'reboot', 'overheat', 'firmware', 'voltage', 'timeout', 'calibrate']
 
@@ -192,12 +193,10 @@ try {
   // (`--method insert,copy`) one after the other into the same table (the later ones find today's partition fuller)
   let seq = 0
   const ingestRuns: { method: string; records: number; seconds: number; perSecond: number }[] = []
-  // a run is `<method>` or `<method>+ordered`: trace ids that start with the time (as a ULID does) instead of random
+  // a run is `<method>` or `<method>+random`: trace ids as the node makes them (time first), or fully random ones
   const runIngest = async (variant: string) => {
     const method = variant.split('+')[0] as 'copy' | 'insert'
-    const traceId = variant.includes('+ordered')
-      ? () => Date.now().toString(16).padStart(12, '0') + newTraceId().slice(12)
-      : newTraceId
+    const traceId = variant.includes('+random') ? () => randomUUID().replaceAll('-', '') : newTraceId
     const writer = createRunLogWriter(db, {
       method,
       ...(argv.batch ? { maxRows: Number(argv.batch) } : {}),
