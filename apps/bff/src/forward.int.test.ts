@@ -9,6 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import {
+  callOpenApi,
   createApiKey,
   eventually,
   type HttpSession,
@@ -431,15 +432,7 @@ describe('data forwarding', () => {
 
   it('manages rules and their actions through the automation API with the reference action names', async () => {
     const key = await createApiKey(node)
-    const api = async (action: string, params: object) => {
-      const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/v1/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify(params),
-      })
-      // biome-ignore lint/suspicious/noExplicitAny: each action answers its own Data shape
-      return (await res.json()) as { Success: boolean; Code?: string; ErrorMessage?: string; Data?: any }
-    }
+    const api = async (action: string, params: object) => (await callOpenApi(node, action, params, key)).body
     const bad = await api('CreateRule', {
       Name: 'api_bad',
       ProductKey: pk,

@@ -2,7 +2,7 @@ import { Device } from '@iotops/device-sdk'
 import { searchRunLog } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { createApiKey, eventually, SENSOR_TSL, startTestNode } from './testing'
+import { callOpenApi, createApiKey, eventually, SENSOR_TSL, startTestNode } from './testing'
 
 let node: RunningNode
 let key: string
@@ -14,23 +14,7 @@ beforeAll(async () => {
 })
 afterAll(() => node?.close())
 
-async function call(action: string, params: object, bearer: string | null = key) {
-  const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/v1/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: JSON.stringify(params),
-  })
-  return {
-    status: res.status,
-    body: (await res.json()) as {
-      RequestId: string
-      Success: boolean
-      Code?: string
-      ErrorMessage?: string
-      Data?: any
-    },
-  }
-}
+const call = (action: string, params: object, bearer: string | null = key) => callOpenApi(node, action, params, bearer)
 
 describe('HTTP API /api/v1/<Action>', () => {
   it('creates a product, imports a TSL, registers a device and reports it UNACTIVE → ONLINE with property values', async () => {

@@ -8,7 +8,7 @@ import { Device, DeviceOta, type DeviceOtaOptions, type OtaUpgrade } from '@ioto
 import { devices as deviceService, otaAnalysis, otaJobs, otaStore, otaUpload, products } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { createApiKey, eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
+import { callOpenApi, createApiKey, eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
 
 let node: RunningNode
 let url: string
@@ -418,15 +418,7 @@ describe('OTA batches through the real broker', () => {
 
   it('serves the batch actions over the HTTP API (CreateOTAStaticUpgradeJob, QueryOTAJob, ListOTATaskByJob, CancelOTATaskByJob)', async () => {
     const key = await createApiKey(node)
-    const call = async (action: string, params: object) => {
-      const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/v1/${action}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify(params),
-      })
-      // biome-ignore lint/suspicious/noExplicitAny: the response JSON, checked field by field below
-      return (await res.json()) as { Success: boolean; Code?: string; ErrorMessage?: string; Data?: any }
-    }
+    const call = async (action: string, params: object) => (await callOpenApi(node, action, params, key)).body
     const { productKey, devices } = await product(2)
     const fw = await firmware(productKey, '16.0')
     const { firmwareId } = await node.db.prisma.otaFirmware.findUniqueOrThrow({ where: { id: fw.id } })

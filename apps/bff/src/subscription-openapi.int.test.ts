@@ -2,7 +2,7 @@ import { Device, SubscriptionConsumer, type SubscriptionMessage } from '@iotops/
 import { subscription } from '@iotops/services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
-import { createApiKey, eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
+import { callOpenApi, createApiKey, eventually, seedSensorProduct, startTestNode, TEST_ACTOR } from './testing'
 
 // The server-side subscription through the automation API (POST /api/v1/<Action>, the reference's action names):
 // consumer groups (the token answered once), product subscriptions with the reference's message-type flags mapped
@@ -28,24 +28,7 @@ afterAll(async () => {
   await node?.close()
 })
 
-async function call(action: string, params: object, bearer: string = key) {
-  const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/v1/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-    body: JSON.stringify(params),
-  })
-  return {
-    status: res.status,
-    body: (await res.json()) as {
-      RequestId: string
-      Success: boolean
-      Code?: string
-      ErrorMessage?: string
-      // biome-ignore lint/suspicious/noExplicitAny: each action answers its own Data shape
-      Data?: any
-    },
-  }
-}
+const call = (action: string, params: object, bearer: string = key) => callOpenApi(node, action, params, bearer)
 const ok = async (action: string, params: object) => {
   const r = await call(action, params)
   if (!r.body.Success) throw new Error(`${action}: ${r.status} ${r.body.Code} ${r.body.ErrorMessage}`)

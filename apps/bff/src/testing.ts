@@ -41,6 +41,26 @@ export async function createApiKey(node: RunningNode, role: 'ADMIN' | 'OPERATOR'
   return (await auth.createApiKey(node.db, TEST_ACTOR, { name: 'test', role })).key
 }
 
+/** The automation API's answer (`Data` is each action's own shape). */
+export interface OpenApiAnswer {
+  RequestId: string
+  Success: boolean
+  Code?: string
+  ErrorMessage?: string
+  // biome-ignore lint/suspicious/noExplicitAny: each action answers its own Data shape
+  Data?: any
+}
+
+/** Calls `POST /api/v1/<action>` with an API key (none: unauthenticated), as automation does. */
+export async function callOpenApi(node: RunningNode, action: string, params: object, key: string | null) {
+  const res = await fetch(`http://127.0.0.1:${node.httpPort}/api/v1/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(params),
+  })
+  return { status: res.status, body: (await res.json()) as OpenApiAnswer }
+}
+
 /** Polls until `fn` returns a truthy value (for effects that land asynchronously, e.g. offline after a socket drop). */
 export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
   const end = Date.now() + timeoutMs
