@@ -3,7 +3,7 @@
 // ResetConsumerGroupPosition, CreateSubscribeRelation, QuerySubscribeRelation, UpdateSubscribeRelation,
 // DeleteSubscribeRelation), merged into the action table of openapi.ts. The reference's AMQP consumer groups are our
 // consumer groups (consumed over the HTTP stream, docs/API.md "Server-side subscription").
-import { AppError, subscription } from '@iotops/services'
+import { AppError, products, subscription } from '@iotops/services'
 import {
   SUBSCRIPTION_MESSAGE_TYPES,
   type SubscriptionMessageType,
@@ -65,10 +65,7 @@ const groupIdOf = (p: Params) => valid(ZGroupRef.shape.groupId, 'GroupId', need(
 const groupNameOf = (p: Params, k: string) => valid(ZConsumerGroupInput.shape.name, k, need(p, k))
 
 async function groupOf(d: OpenApiDeps, p: Params) {
-  const groupId = groupIdOf(p)
-  const g = await d.db.prisma.consumerGroup.findUnique({ where: { groupId } })
-  if (!g) throw new AppError('NOT_FOUND', `the consumer group ${groupId} does not exist`)
-  return g
+  return subscription.getGroup(d.db, groupIdOf(p))
 }
 
 const groupInfo = (g: { groupId: string; name: string; createdAt: Date }) => ({
@@ -121,15 +118,14 @@ function typeOf(p: Params) {
 
 async function productKeyOf(d: OpenApiDeps, p: Params) {
   const productKey = need(p, 'ProductKey')
-  if (!(await d.db.prisma.product.findUnique({ where: { productKey }, select: { productKey: true } })))
-    throw new AppError('NOT_FOUND', `the product ${productKey} does not exist`)
+  await products.requireProduct(d.db, productKey)
   return productKey
 }
 
 async function relationOf(d: OpenApiDeps, p: Params) {
   const productKey = await productKeyOf(d, p)
   typeOf(p)
-  const s = await d.db.prisma.serverSubscription.findUnique({ where: { productKey } })
+  const s = await subscription.getSubscription(d.db, productKey)
   if (!s)
     throw new AppError(
       'NOT_FOUND',
@@ -149,11 +145,7 @@ async function groupIdsOf(d: OpenApiDeps, p: Params, required: boolean) {
   if (unique.length > MAX_GROUPS)
     throw new AppError('BAD_REQUEST', `ConsumerGroupIds: at most ${MAX_GROUPS} consumer groups`)
   for (const id of unique) valid(ZGroupRef.shape.groupId, `ConsumerGroupIds (${id})`, id)
-  const known = await d.db.prisma.consumerGroup.findMany({
-    where: { groupId: { in: unique } },
-    select: { groupId: true },
-  })
-  const missing = unique.filter((id) => !known.some((k) => k.groupId === id))
+  const missing = await subscription.unknownGroups(d.db, unique)
   if (missing.length)
     throw new AppError(
       'NOT_FOUND',
@@ -194,10 +186,7 @@ export const SUBSCRIPTION_ACTIONS: Record<string, Action> = {
       const name = str(p, 'GroupName')?.trim()
       if (fuzzy && !name) throw new AppError('BAD_REQUEST', 'GroupName is required when Fuzzy is true')
       // at most 1000 groups (SUBSCRIPTION_LIMITS.maxGroups): filtered and paged here; no backlog is counted
-      const all = await d.db.prisma.consumerGroup.findMany({
-        select: { groupId: true, name: true, createdAt: true },
-        orderBy: { createdAt: 'asc' },
-      })
+      const all = await subscription.listGroupNames(d.db)
       const q = name?.toLowerCase()
       const hits = !name ? all : all.filter((g) => (fuzzy ? g.name.toLowerCase().includes(q!) : g.name === name))
       return {
@@ -272,7 +261,7 @@ export const SUBSCRIPTION_ACTIONS: Record<string, Action> = {
       typeOf(p)
       const messageTypes = messageTypesOf(p)
       const groupIds = (await groupIdsOf(d, p, true))!
-      if (await d.db.prisma.serverSubscription.findUnique({ where: { productKey }, select: { id: true } }))
+      if (await subscription.getSubscription(d.db, productKey))
         throw new AppError(
           'CONFLICT',
           `the product ${productKey} already has an AMQP subscription; change it with UpdateSubscribeRelation`,

@@ -61,6 +61,35 @@ export async function listGroups(db: Db): Promise<ConsumerGroupView[]> {
 }
 
 /** Creates a consumer group; the consumer token is in the result once and never again. */
+/** A group's own fields (no backlog counted); NOT_FOUND when there is none. */
+export async function getGroup(db: Db, groupId: string) {
+  const g = await db.prisma.consumerGroup.findUnique({ where: { groupId } })
+  if (!g) throw notFound(`the consumer group ${groupId}`)
+  return g
+}
+
+/** Every group's id, name and creation time, oldest first (no backlog counted; at most maxGroups of them). */
+export function listGroupNames(db: Db) {
+  return db.prisma.consumerGroup.findMany({
+    select: { groupId: true, name: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  })
+}
+
+/** The ids among `groupIds` that name no consumer group. */
+export async function unknownGroups(db: Db, groupIds: string[]) {
+  const known = await db.prisma.consumerGroup.findMany({
+    where: { groupId: { in: groupIds } },
+    select: { groupId: true },
+  })
+  return groupIds.filter((id) => !known.some((k) => k.groupId === id))
+}
+
+/** A product's subscription row, or null. */
+export function getSubscription(db: Db, productKey: string) {
+  return db.prisma.serverSubscription.findUnique({ where: { productKey } })
+}
+
 export async function createGroup(db: Db, actor: Actor, input: TConsumerGroupInput) {
   const v = ZConsumerGroupInput.parse(input)
   if ((await db.prisma.consumerGroup.count()) >= SUBSCRIPTION_LIMITS.maxGroups)
