@@ -6,20 +6,22 @@ import Link from 'next/link'
 import type { ReactNode } from 'react'
 import { deviceHref } from '@/features/devices/links'
 import { useT } from '@/i18n/I18nProvider'
+import type { RouterOutputs } from '@/trpc/types'
 import { TASK_STATUSES, type TaskStatus, TaskStatusTag, useFailReason } from './labels'
 
 /** What a device's upgrade row shows, in a batch's list and in a package's list across batches. */
-interface TaskRow {
-  productKey: string
-  deviceName: string
-  srcVersion: string | null
-  destVersion: string
-  status: string
-  queuedReason: string | null
-  progress: number
-  progressDesc: string | null
-  failReason: string | null
-}
+type TaskRow = Pick<
+  RouterOutputs['otaJob']['tasks']['items'][number],
+  | 'productKey'
+  | 'deviceName'
+  | 'srcVersion'
+  | 'destVersion'
+  | 'status'
+  | 'queuedReason'
+  | 'progress'
+  | 'progressDesc'
+  | 'failReason'
+>
 
 /** The columns both device lists share: device, versions, state, progress, failure. */
 export function useTaskColumns<R extends TaskRow>(scheduleStart?: Date | string | null) {
