@@ -6,13 +6,20 @@
 // the rows left behind (dead letters, missing rows).
 //
 //   pnpm --filter @iotops/bench forward -- [--devices 200] [--window 16] [--duration 10] [--webhook-batch 0]
-//                                           [--webhook-concurrency 16]
+//                                           [--webhook-concurrency 16] [--rates 7300,14600]
 //
 // The defaults are the foundation ingest bench's load (200 devices × 16 in flight, plain property posts). The node
 // runs in this process; the load generator (bench/lib/loadgen.ts) and the destinations' far ends (webhook receiver,
 // republish subscriber: this file with `--sink`) each run in their own process, as they would outside the node.
 // `--webhook-batch N` turns on the webhook's batch mode (a JSON array of ≤ N rows per request);
 // `--webhook-concurrency N` sets its requests in flight.
+//
+// Then the forwarding engine on its own: for each of `--rates` (msgs/s; the first is the foundation ingest bench's
+// 7.3k) the bench hands the engine that many accepted property posts per second, as the pipeline does (`accepted`
+// on the hub, every 10 ms), for the same duration — forwarding's throughput and lag without the ingest pipeline
+// competing for the two cores.
+//
+// Prints the figures and writes bench/results/forward-<date>.json (`--out FILE`, `-` to skip).
 import { fork } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -24,7 +31,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { SENSOR_TSL } from '@iotops/alink/fixtures'
 import type { Db } from '@iotops/db'
-import { type Actor, type DeviceHub, devices, forward, products } from '@iotops/services'
+import { type Actor, type DeviceHub, devices, forward, newTraceId, products } from '@iotops/services'
 import pino from 'pino'
 import { Histogram } from './lib/histogram'
 import type { BenchDevice, LoadgenInit, LoadgenResult } from './lib/loadgen'
@@ -40,6 +47,8 @@ const { values: argv } = parseArgs({
     duration: { type: 'string' },
     'webhook-batch': { type: 'string' },
     'webhook-concurrency': { type: 'string' },
+    rates: { type: 'string' },
+    out: { type: 'string' },
     sink: { type: 'boolean' },
   },
 })
@@ -48,6 +57,16 @@ const WINDOW = Number(argv.window ?? 16)
 const DURATION = Number(argv.duration ?? 10)
 const WEBHOOK_BATCH = Number(argv['webhook-batch'] ?? 0)
 const WEBHOOK_CONCURRENCY = argv['webhook-concurrency'] ? Number(argv['webhook-concurrency']) : undefined
+const RATES = (argv.rates ?? '7300,14600')
+  .split(',')
+  .map(Number)
+  .filter((r) => r > 0)
+const results: Record<string, unknown> & { runs: Record<string, unknown>[] } = {
+  at: new Date().toISOString(),
+  cfg: { devices: DEVICES, window: WINDOW, duration: DURATION, webhookBatch: WEBHOOK_BATCH, rates: RATES },
+  cpus: os.cpus().length,
+  runs: [],
+}
 const ACTOR: Actor = { type: 'system', id: null, name: 'bench', role: 'ADMIN' }
 
 /** What the sink process saw of one destination. */
@@ -120,8 +139,15 @@ async function sink() {
       })
       await sub.client.subscribeAsync(m.topic as string, { qos: 0 })
       process.send?.({ type: 'subscribed' })
-    } else if (m.type === 'window') win = { t0: m.t0 as number, t1: m.t1 as number }
-    else if (m.type === 'report')
+    } else if (m.type === 'window') {
+      win = { t0: m.t0 as number, t1: m.t1 as number }
+      for (const k of ['webhook', 'republish'] as const) {
+        lags[k] = []
+        inWin[k] = 0
+        last[k] = 0
+      }
+      requests = 0
+    } else if (m.type === 'report')
       process.send?.({
         type: 'report',
         webhook: stats('webhook'),
@@ -243,13 +269,7 @@ async function main() {
               loop.enable()
             })
             sample(window.t1, () => {
-              const after = treeCpu(process.pid)
-              for (const [pid, a] of after) {
-                const d = Math.max(0, a.cpu - (cpuAt0?.get(pid)?.cpu ?? a.cpu))
-                if (pid === process.pid) cpu.node += d
-                else if (a.name === 'postgres') cpu.postgres += d
-              }
-              cpu = { node: cpu.node / DURATION, postgres: cpu.postgres / DURATION }
+              if (cpuAt0) cpu = cpuSince(cpuAt0, DURATION)
               loop.disable()
             })
             sinkProc.send({ type: 'window', ...window })
@@ -269,6 +289,14 @@ async function main() {
           `CPU node ${Math.round(cpu.node * 100)} % (${us(cpu.node)} µs/post), postgres ${Math.round(cpu.postgres * 100)} % (${us(cpu.postgres)} µs/post); ` +
           `event-loop delay p50 ${Math.round(loop.percentile(50) / 1e6)} ms, p99 ${Math.round(loop.percentile(99) / 1e6)} ms`,
       )
+      results.runs.push({
+        label,
+        msgsPerSec: rate,
+        ackP50: Math.round(h.quantile(0.5)),
+        ackP95: Math.round(h.quantile(0.95)),
+        cpuUsPerMsg: { node: us(cpu.node), postgres: us(cpu.postgres) },
+        loadavg: os.loadavg(),
+      })
       return { acked: result.acked, rate, window }
     }
 
@@ -311,54 +339,147 @@ async function main() {
     console.log(
       `webhook: ${WEBHOOK_BATCH > 1 ? `batch mode, ≤ ${WEBHOOK_BATCH} rows per request` : 'one request per row'}, ${WEBHOOK_CONCURRENCY ?? 16} in flight`,
     )
+    // every row of the run at each destination, with its lag; the sink and the table start empty for each run
+    let deadSeen = '0'
+    let throttledSeen = 0
+    const report = async (sent: number, window: { t0: number; t1: number }, started: number) => {
+      await Promise.race([node.forwardEngine.idle(), new Promise((r) => setTimeout(r, 60_000))])
+      const drainSecs = (performance.now() - started) / 1000
+      await new Promise((r) => setTimeout(r, 1000)) // rows still on the wire to the sink
+      sinkProc.send({ type: 'report' })
+      const rep = await fromSink<SinkReport>('report')
+      const pgq = await sinkDb.query<{ n: string; win: string; p50: number; p95: number; mx: number; last: number }>(
+        `SELECT count(*) AS n,
+                count(*) FILTER (WHERE received_at BETWEEN to_timestamp($1 / 1000.0) AND to_timestamp($2 / 1000.0)) AS win,
+                percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at) * 1000 - at)::float AS p50,
+                percentile_disc(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM received_at) * 1000 - at)::float AS p95,
+                max(extract(epoch FROM received_at) * 1000 - at)::float AS mx,
+                max(extract(epoch FROM received_at) * 1000)::float AS last
+         FROM readings`,
+        [window.t0, window.t1],
+      )
+      const pgr = pgq.rows[0]!
+      const postgres: SinkStats = {
+        rows: Number(pgr.n),
+        inWindow: Number(pgr.win),
+        p50: pgr.p50 ?? 0,
+        p95: pgr.p95 ?? 0,
+        max: pgr.mx ?? 0,
+        lastAt: pgr.last ?? 0,
+      }
+      // dead letters of this run, per destination type and code
+      const dead = await node.db.pool.query<{ type: string; code: number; n: number }>(
+        `SELECT d.type, l.code, count(*)::int AS n FROM forward_dead_letter l JOIN forward_destination d ON d.id = l.destination_id
+         WHERE l.id > $1 GROUP BY 1, 2`,
+        [deadSeen],
+      )
+      deadSeen = (await node.db.pool.query<{ m: string }>('SELECT coalesce(max(id), 0) AS m FROM forward_dead_letter'))
+        .rows[0]!.m
+      const deadOf = (type: string) => dead.rows.filter((r) => r.type === type)
+      console.log(
+        `forwarded ${sent} posts (window and drain) within ${drainSecs.toFixed(1)} s of the run's start; refused by a full queue ${node.forwardEngine.throttled - throttledSeen}`,
+      )
+      throttledSeen = node.forwardEngine.throttled
+      const line = (name: string, type: string, st: SinkStats) => {
+        const dl = deadOf(type)
+        const lost = sent - st.rows - dl.reduce((a, r) => a + r.n, 0)
+        console.log(
+          `  ${name.padEnd(9)} ${String(st.rows).padStart(7)} of ${sent} rows; ${Math.round(st.inWindow / DURATION)} rows/s in the window; ` +
+            `all in ${((st.lastAt - window.t0) / 1000).toFixed(1)} s; lag p50 ${Math.round(st.p50)} ms, p95 ${Math.round(st.p95)} ms, max ${Math.round(st.max)} ms; ` +
+            `dead letters ${dl.length ? dl.map((r) => `${r.n} × ${r.code}`).join(', ') : 0}; unaccounted ${lost}`,
+        )
+      }
+      line('republish', 'REPUBLISH', rep.republish)
+      line('webhook', 'WEBHOOK', rep.webhook)
+      line('postgres', 'POSTGRES', postgres)
+      const summary = (type: string, st: SinkStats) => ({
+        rows: st.rows,
+        rowsPerSecInWindow: Math.round(st.inWindow / DURATION),
+        lagP50: Math.round(st.p50),
+        lagP95: Math.round(st.p95),
+        lagMax: Math.round(st.max),
+        deadLetters: Object.fromEntries(deadOf(type).map((r) => [r.code, r.n])),
+      })
+      Object.assign(results.runs[results.runs.length - 1]!, {
+        sent,
+        drainSecs,
+        republish: summary('REPUBLISH', rep.republish),
+        webhook: summary('WEBHOOK', rep.webhook),
+        postgres: summary('POSTGRES', postgres),
+      })
+      console.log(`  webhook requests: ${rep.requests}; republish subscriber disconnects: ${rep.disconnects}`)
+      await sinkDb.query('TRUNCATE readings')
+    }
+
     const t0 = performance.now()
     const fwd = await run('ingest with 3 destinations')
-    await Promise.race([node.forwardEngine.idle(), new Promise((r) => setTimeout(r, 60_000))])
-    const drainSecs = (performance.now() - t0) / 1000
-    await new Promise((r) => setTimeout(r, 1000)) // rows still on the wire to the sink
-    sinkProc.send({ type: 'report' })
-    const rep = await fromSink<SinkReport>('report')
-    const { t0: w0, t1: w1 } = fwd.window
-    const pgq = await sinkDb.query<{ n: string; win: string; p50: number; p95: number; mx: number; last: number }>(
-      `SELECT count(*) AS n,
-              count(*) FILTER (WHERE received_at BETWEEN to_timestamp($1 / 1000.0) AND to_timestamp($2 / 1000.0)) AS win,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at) * 1000 - at)::float AS p50,
-              percentile_disc(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM received_at) * 1000 - at)::float AS p95,
-              max(extract(epoch FROM received_at) * 1000 - at)::float AS mx,
-              max(extract(epoch FROM received_at) * 1000)::float AS last
-       FROM readings`,
-      [w0, w1],
-    )
-    const pgr = pgq.rows[0]!
-    const postgres: SinkStats = {
-      rows: Number(pgr.n),
-      inWindow: Number(pgr.win),
-      p50: pgr.p50 ?? 0,
-      p95: pgr.p95 ?? 0,
-      max: pgr.mx ?? 0,
-      lastAt: pgr.last ?? 0,
-    }
-    const dead = await node.db.prisma.forwardDeadLetter.groupBy({ by: ['code'], _count: true })
-    const deadText = dead.length ? dead.map((d) => `${d._count} × ${d.code}`).join(', ') : '0'
-    console.log(
-      `forwarded ${fwd.acked} posts (all acknowledged, window and drain) within ${drainSecs.toFixed(1)} s of the run's start; dead letters ${deadText}; throttled ${node.forwardEngine.throttled}`,
-    )
-    const line = (name: string, st: SinkStats) =>
-      console.log(
-        `  ${name.padEnd(9)} ${String(st.rows).padStart(7)} of ${fwd.acked} rows; ${Math.round(st.inWindow / DURATION)} rows/s in the window; ` +
-          `all in ${((st.lastAt - w0) / 1000).toFixed(1)} s; lag p50 ${Math.round(st.p50)} ms, p95 ${Math.round(st.p95)} ms, max ${Math.round(st.max)} ms`,
-      )
-    line('republish', rep.republish)
-    line('webhook', rep.webhook)
-    line('postgres', postgres)
-    console.log(`  webhook requests: ${rep.requests}; republish subscriber disconnects: ${rep.disconnects}`)
+    await report(fwd.acked, fwd.window, t0)
     console.log(`ingest with forwarding / without: ${(fwd.rate / base.rate).toFixed(2)}; ${loadavg()}`)
+
+    // the engine alone at fixed rates: accepted posts handed over as the pipeline does, every 10 ms
+    const sample = list.slice(0, 50)
+    for (const rate of RATES) {
+      const t0 = Date.now() + 200
+      const window = { t0, t1: t0 + DURATION * 1000 }
+      sinkProc.send({ type: 'window', ...window })
+      await new Promise((r) => setTimeout(r, 200))
+      const cpu0 = treeCpu(process.pid)
+      const started = performance.now()
+      let sent = 0
+      while (Date.now() < window.t1) {
+        const due = Math.floor(((Date.now() - window.t0) / 1000) * rate)
+        for (; sent < due; sent++) {
+          const d = sample[sent % sample.length]!
+          const id = String(sent % 1_000_000)
+          node.hub.emit('accepted', {
+            productKey: p.productKey,
+            deviceName: d.deviceName,
+            topic: `/sys/${p.productKey}/${d.deviceName}/thing/event/property/post`,
+            payload: Buffer.from(
+              `{"id":"${id}","version":"1.0","params":{"temperature":${sent % 100},"humidity":${(sent % 1000) / 10}},"method":"thing.event.property.post"}`,
+            ),
+            traceId: newTraceId(),
+            messageId: null,
+            at: new Date(),
+          })
+        }
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      const cpu = cpuSince(cpu0, DURATION)
+      const us = (c: number) => Math.round((c * 1e6) / Math.max(1, sent / DURATION))
+      results.runs.push({
+        label: `engine alone, ${rate} msgs/s offered`,
+        cpuUsPerMsg: { node: us(cpu.node), postgres: us(cpu.postgres) },
+        loadavg: os.loadavg(),
+      })
+      console.log(
+        `forwarding engine alone, ${rate} msgs/s offered: ${sent} posts in ${DURATION} s; CPU node ${Math.round(cpu.node * 100)} % (${us(cpu.node)} µs/post), postgres ${Math.round(cpu.postgres * 100)} % (${us(cpu.postgres)} µs/post); ${loadavg()}`,
+      )
+      await report(sent, window, started)
+    }
     await sinkDb.end()
+    const out =
+      argv.out ?? path.join(here, 'results', `forward-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`)
+    if (out !== '-') {
+      fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+      console.log(`wrote ${path.relative(process.cwd(), out)}`)
+    }
   } finally {
     sinkProc.send({ type: 'exit' })
     await node.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/** CPU of this process (the node) and of its PostgreSQL since `before`, in cores. */
+function cpuSince(before: TreeCpu, secs: number) {
+  const cpu = { node: 0, postgres: 0 }
+  for (const [pid, a] of treeCpu(process.pid)) {
+    const d = Math.max(0, a.cpu - (before.get(pid)?.cpu ?? a.cpu))
+    if (pid === process.pid) cpu.node += d
+    else if (a.name === 'postgres') cpu.postgres += d
+  }
+  return { node: cpu.node / secs, postgres: cpu.postgres / secs }
 }
 
 const loadavg = () =>

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events'
-import type { Db } from '@iotops/db'
+import { BatchWriter, type Column, type Db } from '@iotops/db'
 import type { Logger } from 'pino'
 import type { AcceptedMessage, DeviceHub, StatusChange } from '../hub/hub'
 import { lifecycleBody } from '../hub/lifecycle'
 import { Metric } from '../metrics/codes'
 import { BizType } from '../runlog/biz'
-import { createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
+import { createRunLogWriter, cutContent, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
 import { createSender, ForwardCode, ForwardFailure, type SendContext, type Sender } from './destinations'
+import { type FanoutHop, fanoutContent } from './fanout'
 import { type ForwardType, type RuleTopicKind, ruleTopicKind } from './schema'
 import { parseRuleSql, type RuleMessage, RuleSqlError, type RuleStatement, runRuleSql, topicMatches } from './sql'
 
@@ -70,8 +71,37 @@ interface Job {
   text: string
   ctx: SendContext
   at: number
-  /** the rule that selected the row (set when queued) */
-  rule?: Rule
+  fan: Fanout
+}
+
+interface DeadLetterRow {
+  ts: Date
+  ruleId: string
+  destinationId: string
+  traceId: string
+  payload: string
+  code: number
+  error: string
+  attempts: number
+}
+const DEAD_LETTER_COLUMNS: Column<DeadLetterRow>[] = [
+  { name: 'at', type: 'timestamptz[]', get: (r) => r.ts },
+  { name: 'rule_id', type: 'uuid[]', get: (r) => r.ruleId },
+  { name: 'destination_id', type: 'uuid[]', get: (r) => r.destinationId },
+  { name: 'trace_id', type: 'text[]', get: (r) => r.traceId },
+  { name: 'payload', type: 'text[]', get: (r) => r.payload },
+  { name: 'code', type: 'int[]', get: (r) => r.code },
+  { name: 'error', type: 'text[]', get: (r) => r.error },
+  { name: 'attempts', type: 'int[]', get: (r) => r.attempts },
+]
+
+/** A message's row of one rule, shared by the jobs of the rule's destinations until the last one answers. */
+interface Fanout {
+  rule: Rule
+  /** destinations still to answer */
+  pending: number
+  /** those that took the row */
+  ok: FanoutHop[]
 }
 
 /** The head of a queue: up to `rows` jobs and about `bytes` of row text (always at least one job). */
@@ -105,16 +135,6 @@ class Destination {
   }
 }
 
-/** `{"ruleName":…,"ruleId":…,"destinationId":…,"Content":` — the fixed part of a success record's content. */
-function okPrefix(rule: Rule, d: Destination): string {
-  let p = rule.okPrefix.get(d.id)
-  if (p === undefined) {
-    p = `${JSON.stringify({ ruleName: rule.name, ruleId: rule.id, destinationId: d.id }).slice(0, -1)},"Content":`
-    rule.okPrefix.set(d.id, p)
-  }
-  return p
-}
-
 interface Rule {
   id: string
   name: string
@@ -124,8 +144,8 @@ interface Rule {
   statement: RuleStatement
   binary: boolean
   destinations: Destination[]
-  /** the start of its success records' content, per destination id (rules are rebuilt on reload: a rename shows) */
-  okPrefix: Map<string, string>
+  /** `"ruleName":…,"ruleId":…,"Content":` — the fixed part of its green records (rebuilt on reload: a rename shows) */
+  okPrefix: string
 }
 
 export interface ForwardEngineOptions {
@@ -197,6 +217,8 @@ export class ForwardEngine {
    * rule never queue in front of the pipeline's rows, whose write each QoS 1 PUBACK waits for.
    */
   private readonly runLog: RunLogWriter
+  /** Rows failed for good, written in COPY batches (an overload fails many rows at once). */
+  private readonly deadLetters: BatchWriter<DeadLetterRow>
 
   constructor(opts: ForwardEngineOptions) {
     this.runLog = createRunLogWriter(opts.db, {
@@ -206,6 +228,16 @@ export class ForwardEngine {
       onError: (e) => opts.log.error({ err: e }, 'forward run-log write failed; retrying'),
       onRejected: (e, rows) => opts.log.error({ err: e, rows: rows.length }, 'forward run-log rows rejected'),
       onWritten: () => opts.hub.emit('written', 'run_log'),
+    })
+    this.deadLetters = new BatchWriter(opts.db.pool, 'forward_dead_letter', DEAD_LETTER_COLUMNS, {
+      method: 'copy',
+      maxRows: 1000,
+      intervalMs: 250,
+      concurrency: 1,
+      onError: (e) => opts.log.error({ err: e }, 'dead-letter write failed; retrying'),
+      // a rule or destination deleted meanwhile (foreign key): the others are stored
+      onRejected: (e, rows) =>
+        opts.log.warn({ err: e, rows: rows.length }, 'dead letters of a deleted rule not stored'),
     })
     this.o = {
       queueLimit: 20_000,
@@ -240,13 +272,9 @@ export class ForwardEngine {
     if (this.timer) clearInterval(this.timer)
     if (this.pruneTimer) clearInterval(this.pruneTimer)
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, deadlineMs).unref())])
-    const left: Promise<void>[] = []
-    for (const d of this.destinations.values()) {
-      for (const j of d.queue.splice(0))
-        left.push(this.deadLetter(d, ruleOf(j), j, ForwardCode.UNAVAILABLE, 'the node shut down before sending', 0))
-    }
-    await Promise.allSettled(left)
-    await this.flushDeadLetters()
+    const f = new ForwardFailure(ForwardCode.UNAVAILABLE, 'the node shut down before sending', false)
+    for (const d of this.destinations.values()) for (const j of d.queue.splice(0)) this.fail(d, j, f, 0)
+    await this.deadLetters.flush()
     await this.runLog.flush()
     await Promise.allSettled([...this.destinations.values()].map((d) => d.sender.close()))
     this.destinations.clear()
@@ -259,10 +287,10 @@ export class ForwardEngine {
       .catch((e) => this.o.log.warn({ err: e }, 'dead-letter prune failed'))
   }
 
-  /** Resolves when nothing is queued or in flight. */
-  idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve()
-    return new Promise((r) => this.idleWaiters.push(r))
+  /** Resolves when nothing is queued or in flight and the dead letters so far are stored. */
+  async idle(): Promise<void> {
+    if (!this.isIdle()) await new Promise<void>((r) => this.idleWaiters.push(r))
+    await this.deadLetters.flush()
   }
   private isIdle() {
     if (this.inbox.length > 0 || this.draining) return false
@@ -279,7 +307,11 @@ export class ForwardEngine {
     if (this.inbox.length >= this.o.queueLimit) {
       this.throttled++
       // evaluated here so each destination gets its dead letter: nothing is dropped silently
-      void this.overflow(m).catch((e) => this.o.log.error({ err: e }, 'forward overflow handling failed'))
+      try {
+        this.overflow(m)
+      } catch (e) {
+        this.o.log.error({ err: e }, 'forward overflow handling failed')
+      }
       return
     }
     this.inbox.push(m)
@@ -302,8 +334,8 @@ export class ForwardEngine {
     while (i < inbox.length) {
       const m = inbox[i++]!
       try {
-        this.route(m, (d, rule, job) => {
-          if (this.enqueue(d, rule, job)) touched.add(d)
+        this.route(m, (d, job) => {
+          if (this.enqueue(d, job)) touched.add(d)
         })
       } catch (e) {
         this.o.log.error({ err: e }, 'forward routing failed')
@@ -319,16 +351,13 @@ export class ForwardEngine {
     }
   }
 
-  private async overflow(m: AcceptedMessage) {
-    const jobs: Promise<void>[] = []
-    this.route(m, (d, rule, job) => {
-      jobs.push(this.fail(d, rule, job, new ForwardFailure(ForwardCode.THROTTLED, 'forwarding queue full', false), 0))
-    })
-    await Promise.all(jobs)
+  private overflow(m: AcceptedMessage) {
+    const f = new ForwardFailure(ForwardCode.THROTTLED, 'forwarding queue full', false)
+    this.route(m, (d, job) => this.fail(d, job, f, 0))
   }
 
   /** Runs the matching rules of a message and hands each selected row to each destination. */
-  private route(m: AcceptedMessage, to: (d: Destination, rule: Rule, job: Job) => void) {
+  private route(m: AcceptedMessage, to: (d: Destination, job: Job) => void) {
     const rules = this.byProduct.get(m.productKey)
     if (!rules) return
     const topic = ruleTopic(m.topic)
@@ -359,18 +388,18 @@ export class ForwardEngine {
       if (!row) continue
       const text = JSON.stringify(row)
       const ctx = { traceId: m.traceId || newTrace(), productKey: m.productKey, deviceName: m.deviceName }
-      for (const d of rule.destinations) to(d, rule, { row, text, ctx, at: m.at.getTime() })
+      const fan: Fanout = { rule, pending: rule.destinations.length, ok: [] }
+      for (const d of rule.destinations) to(d, { row, text, ctx, at: m.at.getTime(), fan })
     }
   }
 
   /** Queues a row for a destination (false: its queue is full — 9324, a dead letter). */
-  private enqueue(d: Destination, rule: Rule, job: Job): boolean {
+  private enqueue(d: Destination, job: Job): boolean {
     if (d.queue.length >= this.o.destinationQueueLimit) {
       this.throttled++
-      void this.fail(d, rule, job, new ForwardFailure(ForwardCode.THROTTLED, 'the destination queue is full', false), 0)
+      this.fail(d, job, new ForwardFailure(ForwardCode.THROTTLED, 'the destination queue is full', false), 0)
       return false
     }
-    job.rule = rule
     d.queue.push(job)
     return true
   }
@@ -400,7 +429,7 @@ export class ForwardEngine {
     for (;;) {
       if (Date.now() < d.openUntil) {
         const f = new ForwardFailure(ForwardCode.UNAVAILABLE, 'circuit open: the destination failed repeatedly', false)
-        for (const j of jobs) await this.fail(d, ruleOf(j), j, f, attempt)
+        for (const j of jobs) this.fail(d, j, f, attempt)
         return
       }
       attempt++
@@ -427,18 +456,18 @@ export class ForwardEngine {
           d.failuresInRow++
           if (d.failuresInRow >= this.o.breakerThreshold) d.openUntil = Date.now() + this.o.breakerOpenMs
         }
-        for (const j of jobs) await this.fail(d, ruleOf(j), j, f, attempt)
+        for (const j of jobs) this.fail(d, j, f, attempt)
         return
       }
     }
   }
 
-  /** Metrics once per product of a delivered batch (count, bytes, latency sum/min/max); a run-log record per row. */
+  /** Metrics once per product of a delivered batch (count, bytes, latency sum/min/max); each row's fan-out noted. */
   private succeed(d: Destination, jobs: Job[]) {
     const now = Date.now()
     const m = forwardMetrics(d.type)
     const metrics = this.o.hub.metrics
-    let pk = jobs[0]!.rule!.productKey
+    let pk = jobs[0]!.fan.rule.productKey
     let count = 0
     let bytes = 0
     let sum = 0
@@ -456,7 +485,7 @@ export class ForwardEngine {
     }
     const ts = new Date(now)
     for (const job of jobs) {
-      const rule = job.rule!
+      const rule = job.fan.rule
       if (rule.productKey !== pk) {
         flush()
         pk = rule.productKey
@@ -467,22 +496,32 @@ export class ForwardEngine {
       sum += latency
       if (latency < min) min = latency
       if (latency > max) max = latency
-      // the trace's green hop of this destination; content as logContent would write it, without re-encoding
-      // the rule and destination for every row
-      const content = `${okPrefix(rule, d)}${JSON.stringify(job.text)},"latencyMs":${latency}}`
-      this.write({
-        ts,
-        productKey: job.ctx.productKey,
-        deviceName: job.ctx.deviceName,
-        traceId: job.ctx.traceId,
-        messageId: null,
-        bizType: RULE_ENGINE_BIZ,
-        operation: d.operation,
-        code: 200,
-        content: content.length > 8192 ? logContent(JSON.parse(content)) : content,
-      })
+      job.fan.ok.push({ destinationId: d.id, operation: d.operation, latencyMs: latency })
+      this.answered(job, ts)
     }
     flush()
+  }
+
+  /**
+   * A destination is done with a job (took it or failed for good). After the rule's last one, the message's green
+   * record lists those that took it (fanout.ts); content as logContent would write it, without re-encoding the
+   * rule for every row.
+   */
+  private answered(job: Job, ts: Date) {
+    const fan = job.fan
+    if (--fan.pending > 0 || fan.ok.length === 0) return
+    const content = fanoutContent(fan.ok, job.at, `${fan.rule.okPrefix}${JSON.stringify(job.text)}}`)
+    this.write({
+      ts,
+      productKey: job.ctx.productKey,
+      deviceName: job.ctx.deviceName,
+      traceId: job.ctx.traceId,
+      messageId: null,
+      bizType: RULE_ENGINE_BIZ,
+      operation: fan.ok.map((h) => h.operation).join(','),
+      code: 200,
+      content: cutContent(content),
+    })
   }
 
   /** Per-minute min/max latency as gauges: the minute's running extreme is the latest sample, so it wins. */
@@ -508,58 +547,23 @@ export class ForwardEngine {
     }
   }
 
-  private async fail(d: Destination, rule: Rule, job: Job, f: ForwardFailure, attempts: number) {
+  /** A row a destination failed for good: red record, metric, the rule's last error, and a dead letter. */
+  private fail(d: Destination, job: Job, f: ForwardFailure, attempts: number) {
+    const rule = job.fan.rule
     this.o.hub.metrics.add(forwardMetrics(d.type).failures, rule.productKey, 1)
     this.record(rule, d, job, f.code, { Content: job.text, Message: f.message, attempts })
     this.noteError(rule, `${d.type}: ${f.message} (${f.code})`)
-    await this.deadLetter(d, rule, job, f.code, f.message, attempts)
-  }
-
-  private deadLetters: {
-    ruleId: string
-    destinationId: string
-    traceId: string
-    payload: string
-    code: number
-    error: string
-    attempts: number
-  }[] = []
-  private deadTimer: NodeJS.Timeout | null = null
-  private deadFlushing: Promise<void> = Promise.resolve()
-
-  /** Dead letters are written in batches (every 250 ms or 500 rows), so an overload does not add a write per row. */
-  private deadLetter(d: Destination, rule: Rule, job: Job, code: number, error: string, attempts: number) {
+    this.answered(job, new Date())
     this.deadLetters.push({
+      ts: new Date(),
       ruleId: rule.id,
       destinationId: d.id,
       traceId: job.ctx.traceId,
       payload: job.text,
-      code,
-      error,
+      code: f.code,
+      error: f.message,
       attempts,
     })
-    if (this.deadLetters.length >= 500) return this.flushDeadLetters()
-    this.deadTimer ??= setTimeout(() => void this.flushDeadLetters(), 250)
-    return Promise.resolve()
-  }
-
-  private flushDeadLetters(): Promise<void> {
-    if (this.deadTimer) clearTimeout(this.deadTimer)
-    this.deadTimer = null
-    const rows = this.deadLetters.splice(0)
-    if (rows.length === 0) return this.deadFlushing
-    this.deadFlushing = this.deadFlushing.then(async () => {
-      try {
-        await this.o.db.prisma.forwardDeadLetter.createMany({ data: rows })
-      } catch {
-        // a rule or destination deleted meanwhile: store the others one by one
-        for (const r of rows)
-          await this.o.db.prisma.forwardDeadLetter.create({ data: r }).catch((e) => {
-            this.o.log.warn({ err: e, rule: r.ruleId }, 'dead letter not stored (its rule or destination is gone)')
-          })
-      }
-    })
-    return this.deadFlushing
   }
 
   private record(
@@ -678,7 +682,7 @@ export class ForwardEngine {
         statement,
         binary: r.dataType === 'BINARY',
         destinations: dests,
-        okPrefix: new Map(),
+        okPrefix: `${JSON.stringify({ ruleName: r.name, ruleId: r.id }).slice(1, -1)},"Content":`,
       }
       const list = byProduct.get(rule.productKey) ?? []
       list.push(rule)
@@ -693,8 +697,6 @@ export class ForwardEngine {
     this.byProduct = byProduct
   }
 }
-
-const ruleOf = (j: Job) => j.rule!
 
 const retriesOf = (d: Destination) => {
   try {

@@ -7,6 +7,7 @@ import type { PageOf } from '../paging'
 import { logContent } from '../runlog/writer'
 import { createSender, ForwardFailure } from './destinations'
 import { forwardChanged, RULE_ENGINE_BIZ, ruleInput, ruleTopic } from './engine'
+import { FORWARDED_ROWS_SQL } from './fanout'
 import {
   checkRuleSql,
   type ForwardType,
@@ -222,12 +223,15 @@ export async function listRules(db: Db, input: z.infer<typeof ZForwardRuleList>)
   return { items: rows.map(ruleView), total, page: input.page, pageSize: input.pageSize }
 }
 
-/** Run history of rules over the last `hours`: forwarded and failed rows per rule and the time of the last run. */
+/**
+ * Run history of rules over the last `hours`: rows forwarded (per destination) and failed per rule, and the time of
+ * the last run.
+ */
 export async function ruleStats(db: Db, ruleIds: string[], hours = 24) {
   if (ruleIds.length === 0) return []
   const { rows } = await db.pool.query<{ rule_id: string; ok: string; failed: string; last_at: Date | null }>(
     `SELECT substring(content from '"ruleId":"([0-9a-f-]{36})"') AS rule_id,
-            count(*) FILTER (WHERE code = 200) AS ok,
+            sum(${FORWARDED_ROWS_SQL}) FILTER (WHERE code = 200) AS ok,
             count(*) FILTER (WHERE code <> 200) AS failed,
             max(ts) AS last_at
      FROM run_log

@@ -1,4 +1,5 @@
 import type { Db } from '@iotops/db'
+import { expandFanout } from '../forward/fanout'
 import type { TTraceInput } from '../logs/schema'
 import type { RunLogRow } from './search'
 
@@ -42,11 +43,9 @@ export async function messageTrace(db: Db, q: TTraceInput): Promise<MessageTrace
      ORDER BY ts, id LIMIT ${MAX_HOPS}`,
     [traceIds, q.messageId ?? null],
   )
-  const hops: TraceHop[] = rows.map((r, i) => {
-    const ts = r.ts as Date
-    const prev = i > 0 ? (rows[i - 1]!.ts as Date) : null
-    return {
-      ts,
+  const records: RunLogRow[] = rows.flatMap((r) =>
+    expandFanout({
+      ts: r.ts as Date,
       id: Number(r.id),
       productKey: r.product_key,
       deviceName: r.device_name,
@@ -56,10 +55,15 @@ export async function messageTrace(db: Db, q: TTraceInput): Promise<MessageTrace
       operation: r.operation,
       code: r.code,
       content: r.content,
-      ok: r.code === 200,
-      sincePrevMs: prev ? ts.getTime() - prev.getTime() : null,
-    }
-  })
+    }),
+  )
+  // a fan-out record's hops take the times their destinations answered
+  records.sort((a, b) => a.ts.getTime() - b.ts.getTime() || a.id - b.id)
+  const hops: TraceHop[] = records.slice(0, MAX_HOPS).map((r, i, all) => ({
+    ...r,
+    ok: r.code === 200,
+    sincePrevMs: i > 0 ? r.ts.getTime() - all[i - 1]!.ts.getTime() : null,
+  }))
   const failed = hops.findIndex((h) => !h.ok)
   return {
     traceIds: [...new Set(hops.map((h) => h.traceId))],

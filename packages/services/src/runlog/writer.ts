@@ -37,6 +37,7 @@ export type RunLogWriter = ReturnType<typeof createRunLogWriter>
 
 /** Content of a run-log record, keeping it small: payloads over 8 KB are cut with a marker. */
 export function logContent(fields: Record<string, unknown>): string {
-  const s = JSON.stringify(fields)
-  return s.length > 8192 ? `${s.slice(0, 8192)}…(truncated, ${s.length} chars)` : s
+  return cutContent(JSON.stringify(fields))
 }
+/** Content text over 8 KB cut with a marker. */
+export const cutContent = (s: string) => (s.length > 8192 ? `${s.slice(0, 8192)}…(truncated, ${s.length} chars)` : s)

@@ -252,7 +252,8 @@ export function MessageTrace() {
             {multi ? t('logs.trace.legendMulti') : t('logs.trace.legend')}
           </Typography.Text>
           <Table<TraceHop>
-            rowKey={(h) => `${new Date(h.ts).getTime()}:${h.id}`}
+            // a fan-out record is several hops with one id: the position in the trace is the key
+            rowKey={(h) => String(hops.indexOf(h))}
             size="small"
             columns={columns}
             dataSource={hops}
