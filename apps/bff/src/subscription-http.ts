@@ -86,8 +86,14 @@ export async function subscriptionRoutes(
   // the client may have gone while its token was checked: no consumer for a closed connection
   if (req.destroyed || res.destroyed || res.writableEnded) return true
   let conn: { id: string; close(): void }
+  // the client may go while the connection is registered
+  let gone = false
+  const onGone = () => {
+    gone = true
+  }
+  res.once('close', onGone)
   try {
-    conn = d.engine.connect(
+    conn = await d.engine.connect(
       groupId,
       {
         write: (line) => {
@@ -121,6 +127,8 @@ export async function subscriptionRoutes(
   }
   req.socket.setTimeout(0)
   req.socket.setNoDelay(true)
-  res.on('close', () => conn.close())
+  res.off('close', onGone)
+  if (gone) conn.close()
+  else res.on('close', () => conn.close())
   return true
 }

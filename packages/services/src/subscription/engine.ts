@@ -52,13 +52,13 @@ export interface ConsumerOptions {
 }
 
 class Consumer {
-  readonly id = randomUUID()
   /** delivered and not yet acked: id → deadline (ms) */
   readonly inflight = new Map<string, number>()
   heartbeat: NodeJS.Timeout | null = null
   closed = false
   readonly connectedAt = Date.now()
   constructor(
+    readonly id: string,
     readonly groupId: string,
     readonly sink: ConsumerSink,
     readonly heartbeatS: number,
@@ -136,6 +136,18 @@ export function payloadJson(payload: Buffer): string {
 
 /** the consume rate is the acks of this window, per second */
 const RATE_WINDOW_MS = 60_000
+/** a connection row not refreshed for this long no longer counts (its node is gone); refreshed every 10 s */
+const CONNECTION_TTL_S = 30
+const CONNECTION_REFRESH_MS = 10_000
+
+/** An open consumer connection of a group, on any node (`subscription_connection`). */
+export interface ConsumerConnection {
+  id: string
+  groupId: string
+  ip: string | null
+  connectedAt: number
+  inflight: number
+}
 
 /**
  * Server-side subscription of a node. The hub's `accepted` (every device message the pipeline accepted) and `status`
@@ -157,9 +169,12 @@ export class SubscriptionEngine {
   private readonly pumpAgain = new Set<string>()
   private timers: NodeJS.Timeout[] = []
   private stopped = false
-  /** acks per group over the last minute ([time, count] batches), and the last sampled rate (messages per second) */
-  private acks = new Map<string, [number, number][]>()
+  /** this node's acks per group since its last sample (then a `subscription_ack` row) */
+  private acked = new Map<string, number>()
+  /** the last sampled consume rate per group (messages/s, all nodes) */
   readonly rates = new Map<string, number>()
+  /** this engine's id in `subscription_connection` */
+  readonly nodeId = randomUUID()
   /** messages not queued because the buffer was full */
   dropped = 0
   readonly o: Required<Omit<SubscriptionEngineOptions, 'db' | 'hub' | 'log'>> & SubscriptionEngineOptions
@@ -250,6 +265,7 @@ export class SubscriptionEngine {
         for (const g of this.consumers.keys()) this.pump(g)
       }, this.o.pollMs),
       setInterval(() => void this.sample(), this.o.sampleMs),
+      setInterval(() => void this.refreshConnections(), CONNECTION_REFRESH_MS),
       setInterval(() => void this.prune(), 3_600_000),
     )
     for (const t of this.timers) t.unref()
@@ -265,6 +281,9 @@ export class SubscriptionEngine {
     subscriptionChanges.off('changed', this.onChanged)
     if (liveEngine === this) liveEngine = null
     for (const t of this.timers) clearInterval(t)
+    await this.o.db.pool
+      .query('DELETE FROM subscription_connection WHERE node = $1', [this.nodeId])
+      .catch((e) => this.o.log.warn({ err: e }, 'removing the connection rows failed (they expire in 30 s)'))
     await this.writer.flush()
     await this.runLog.flush()
   }
@@ -326,27 +345,106 @@ export class SubscriptionEngine {
     return this.writer.flush()
   }
 
-  /** Online consumers of a group on this node. */
-  connections(groupId: string): { id: string; ip: string | null; connectedAt: number; inflight: number }[] {
-    return [...(this.consumers.get(groupId) ?? [])].map((c) => ({
-      id: c.id,
-      ip: c.ip ?? null,
-      connectedAt: c.connectedAt,
-      inflight: c.inflight.size,
+  /** Open consumer connections of the cluster (of one group, or all); unacked counts live for this node's own. */
+  async connections(groupId?: string): Promise<ConsumerConnection[]> {
+    const { rows } = await this.o.db.pool.query<{
+      id: string
+      group_id: string
+      ip: string | null
+      connected_at: Date
+      inflight: number
+    }>(
+      `SELECT id, group_id, ip, connected_at, inflight FROM subscription_connection
+       WHERE ($1::text IS NULL OR group_id = $1) AND seen_at > now() - make_interval(secs => $2)
+       ORDER BY connected_at, id`,
+      [groupId ?? null, CONNECTION_TTL_S],
+    )
+    const mine = new Map<string, Consumer>()
+    for (const set of this.consumers.values()) for (const c of set) mine.set(c.id, c)
+    return rows.map((r) => ({
+      id: r.id,
+      groupId: r.group_id,
+      ip: r.ip,
+      connectedAt: r.connected_at.getTime(),
+      inflight: mine.get(r.id)?.inflight.size ?? r.inflight,
     }))
   }
 
   /**
-   * Opens a consumer connection on a group (the group is known to exist). Throws ConsumerRefused with 9601 for a
-   * heartbeat outside the limits, 9600 past the group's connection limit; both are logged.
+   * Adds a connection row unless the group already has its limit of live ones on the cluster (then returns how many
+   * it has). One connect per group at a time: an advisory lock around the count and the insert.
    */
-  connect(
+  private async register(groupId: string, id: string, ip: string | undefined): Promise<number | null> {
+    const client = await this.o.db.pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`subscription_connection:${groupId}`])
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM subscription_connection WHERE group_id = $1 AND seen_at > now() - make_interval(secs => $2)',
+        [groupId, CONNECTION_TTL_S],
+      )
+      const n = rows[0]!.n
+      if (n >= this.o.maxConnectionsPerGroup) {
+        await client.query('ROLLBACK')
+        return n
+      }
+      await client.query('INSERT INTO subscription_connection (id, group_id, node, ip) VALUES ($1, $2, $3, $4)', [
+        id,
+        groupId,
+        this.nodeId,
+        ip ?? null,
+      ])
+      await client.query('COMMIT')
+      return null
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {})
+      // the group was deleted meanwhile (foreign key)
+      if ((e as { code?: string }).code === '23503')
+        throw new ConsumerRefused(Codes.SERVER_CLOSED_CONNECTION, 'the consumer group was deleted')
+      throw e
+    } finally {
+      client.release()
+    }
+  }
+
+  /** Keeps this node's connection rows live (and their unacked counts current); drops rows of nodes gone. */
+  async refreshConnections() {
+    const mine = [...this.consumers.values()].flatMap((set) => [...set])
+    try {
+      if (mine.length)
+        await this.o.db.pool.query(
+          `INSERT INTO subscription_connection (id, group_id, node, ip, inflight, connected_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::int[], $6::timestamptz[])
+           ON CONFLICT (id) DO UPDATE SET seen_at = now(), inflight = EXCLUDED.inflight`,
+          [
+            mine.map((c) => c.id),
+            mine.map((c) => c.groupId),
+            mine.map(() => this.nodeId),
+            mine.map((c) => c.ip ?? null),
+            mine.map((c) => c.inflight.size),
+            mine.map((c) => new Date(c.connectedAt)),
+          ],
+        )
+      await this.o.db.pool.query(
+        'DELETE FROM subscription_connection WHERE seen_at < now() - make_interval(secs => $1)',
+        [CONNECTION_TTL_S * 2],
+      )
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'refreshing the consumer connection rows failed')
+    }
+  }
+
+  /**
+   * Opens a consumer connection on a group (the group is known to exist). Throws ConsumerRefused with 9601 for a
+   * heartbeat outside the limits, 9600 past the group's connection limit on the cluster; both are logged.
+   */
+  async connect(
     groupId: string,
     sink: ConsumerSink,
     o: ConsumerOptions = {},
     /** called once the connection is accepted, before its first line */
     onAccept?: () => void,
-  ): { id: string; close(): void } {
+  ): Promise<{ id: string; close(): void }> {
     const L = SUBSCRIPTION_LIMITS
     const heartbeatS = o.heartbeatS ?? L.heartbeatDefaultS
     if (!Number.isInteger(heartbeatS) || heartbeatS < L.heartbeatMinS || heartbeatS > L.heartbeatMaxS) {
@@ -354,14 +452,22 @@ export class SubscriptionEngine {
       this.logEvent(groupId, Codes.HEARTBEAT_INVALID, 'connect', msg)
       throw new ConsumerRefused(Codes.HEARTBEAT_INVALID, msg)
     }
-    const set = this.consumers.get(groupId) ?? new Set<Consumer>()
-    if (set.size >= this.o.maxConnectionsPerGroup) {
-      const msg = `the consumer group already has ${set.size} connections (at most ${this.o.maxConnectionsPerGroup}); close the extra ones`
+    const closing = () => new ConsumerRefused(Codes.SERVER_CLOSED_CONNECTION, 'the server is shutting down')
+    if (this.stopped) throw closing()
+    const id = randomUUID()
+    const has = await this.register(groupId, id, o.ip)
+    if (has !== null) {
+      const msg = `the consumer group already has ${has} connections (at most ${this.o.maxConnectionsPerGroup}); close the extra ones`
       this.logEvent(groupId, Codes.CONSUMER_GROUP_CONNECTION_LIMIT, 'connect', msg)
       throw new ConsumerRefused(Codes.CONSUMER_GROUP_CONNECTION_LIMIT, msg)
     }
-    if (this.stopped) throw new ConsumerRefused(Codes.SERVER_CLOSED_CONNECTION, 'the server is shutting down')
+    if (this.stopped) {
+      void this.unregister(id)
+      throw closing()
+    }
+    const set = this.consumers.get(groupId) ?? new Set<Consumer>()
     const c = new Consumer(
+      id,
       groupId,
       sink,
       heartbeatS,
@@ -394,6 +500,7 @@ export class SubscriptionEngine {
     const set = this.consumers.get(c.groupId)
     set?.delete(c)
     if (set && set.size === 0) this.consumers.delete(c.groupId)
+    void this.unregister(c.id)
     // what it held unacked is ready for the group's other connections at once, not after its ack timeout
     const held = [...c.inflight.keys()]
     if (held.length && !this.stopped)
@@ -409,6 +516,12 @@ export class SubscriptionEngine {
         // the socket is already gone
       }
     }
+  }
+
+  private unregister(id: string) {
+    return this.o.db.pool
+      .query('DELETE FROM subscription_connection WHERE id = $1', [id])
+      .catch((e) => this.o.log.warn({ err: e }, 'removing a connection row failed (it expires in 30 s)'))
   }
 
   /** Hands ready rows to the group's connections that have credit; coalesces concurrent calls. */
@@ -522,7 +635,7 @@ export class SubscriptionEngine {
         [groupId, ack],
       )
       acked = r.rowCount ?? 0
-      if (acked) this.acks.set(groupId, [...(this.acks.get(groupId) ?? []), [Date.now(), acked]])
+      if (acked) this.acked.set(groupId, (this.acked.get(groupId) ?? 0) + acked)
     }
     const nacked = await this.requeue(groupId, nack, Codes.NACK, 'the consumer answered NACK')
     const released = await this.requeue(groupId, release, Codes.ACK_RELEASED, 'the consumer released the message')
@@ -540,21 +653,38 @@ export class SubscriptionEngine {
     return r.rowCount ?? 0
   }
 
-  /** Samples each group's backlog and consume rate into the minute metrics (per group, and the instance total ''). */
+  /**
+   * Samples each group's backlog and consume rate into the minute metrics (per group, and the instance total '*').
+   * This node's acks since its last sample are stored first (`subscription_ack`); the rate is every node's acks of
+   * the last minute, per second, so each node computes the same cluster-wide figures.
+   */
   async sample(at = Date.now()) {
     try {
-      const { rows } = await this.o.db.pool.query<{ group_id: string; n: string }>(
-        'SELECT g.group_id, (SELECT count(*) FROM subscription_message m WHERE m.group_id = g.group_id) AS n FROM consumer_group g',
+      const acked = [...this.acked]
+      this.acked.clear()
+      if (acked.length)
+        await this.o.db.pool
+          .query(
+            'INSERT INTO subscription_ack (group_id, acked, ts) SELECT g, n, $3 FROM unnest($1::text[], $2::int[]) AS v(g, n)',
+            [acked.map(([g]) => g), acked.map(([, n]) => n), new Date(at)],
+          )
+          .catch((e) => {
+            for (const [g, n] of acked) this.acked.set(g, (this.acked.get(g) ?? 0) + n)
+            throw e
+          })
+      const { rows } = await this.o.db.pool.query<{ group_id: string; n: string; acked: string }>(
+        `SELECT g.group_id,
+                (SELECT count(*) FROM subscription_message m WHERE m.group_id = g.group_id) AS n,
+                (SELECT coalesce(sum(a.acked), 0) FROM subscription_ack a
+                  WHERE a.group_id = g.group_id AND a.ts > $1 AND a.ts <= $2) AS acked
+         FROM consumer_group g`,
+        [new Date(at - RATE_WINDOW_MS), new Date(at)],
       )
       let backlog = 0
       let rate = 0
       for (const r of rows) {
         const n = Number(r.n)
-        // the consume rate: acks of the last minute, per second
-        const recent = (this.acks.get(r.group_id) ?? []).filter(([t]) => t > at - RATE_WINDOW_MS)
-        if (recent.length) this.acks.set(r.group_id, recent)
-        else this.acks.delete(r.group_id)
-        const per = Math.round((recent.reduce((a, [, n]) => a + n, 0) / (RATE_WINDOW_MS / 1000)) * 100) / 100
+        const per = Math.round((Number(r.acked) / (RATE_WINDOW_MS / 1000)) * 100) / 100
         this.rates.set(r.group_id, per)
         backlog += n
         rate += per
@@ -568,13 +698,16 @@ export class SubscriptionEngine {
     }
   }
 
-  /** Unacked messages older than the retention are dropped. */
+  /** Unacked messages older than the retention are dropped, ack counts after an hour. */
   async prune(now = Date.now()) {
-    await this.o.db.pool
-      .query('DELETE FROM subscription_message WHERE ts < $1', [
+    const pool = this.o.db.pool
+    await Promise.all([
+      pool.query('DELETE FROM subscription_message WHERE ts < $1', [
         new Date(now - SUBSCRIPTION_LIMITS.retentionHours * 3_600_000),
-      ])
-      .catch((e) => this.o.log.warn({ err: e }, 'subscription prune failed'))
+      ]),
+      // ack counts serve the last minute's rate
+      pool.query('DELETE FROM subscription_ack WHERE ts < $1', [new Date(now - 3_600_000)]),
+    ]).catch((e) => this.o.log.warn({ err: e }, 'subscription prune failed'))
   }
 
   private logRow(r: ClaimedRow, code: number, message: string) {

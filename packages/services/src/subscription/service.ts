@@ -5,7 +5,7 @@ import type { Actor } from '../context'
 import { AppError, badRequest, conflict, notFound } from '../errors'
 import { randomAlnum } from '../ids'
 import { Metric } from '../metrics/codes'
-import { subscriptionChanges, subscriptionEngine } from './engine'
+import { type ConsumerConnection, subscriptionChanges, subscriptionEngine } from './engine'
 import {
   SUBSCRIPTION_LIMITS,
   type SubscriptionMessageType,
@@ -29,10 +29,10 @@ export interface ConsumerGroupView {
   createdAt: Date
   /** messages waiting (unacked) */
   backlog: number
-  /** acked messages per second, last sample of this node */
+  /** acked messages per second over the last minute (all nodes), as last sampled */
   consumeRate: number
-  /** consumer connections on this node */
-  consumers: { id: string; ip: string | null; connectedAt: number; inflight: number }[]
+  /** open consumer connections (all nodes) */
+  consumers: ConsumerConnection[]
   /** products whose subscriptions push to this group */
   productKeys: string[]
 }
@@ -47,6 +47,7 @@ export async function listGroups(db: Db): Promise<ConsumerGroupView[]> {
   ])
   const backlog = new Map(counts.rows.map((r) => [r.group_id, Number(r.n)]))
   const engine = subscriptionEngine()
+  const connections = (await engine?.connections()) ?? []
   return groups.map((g) => ({
     id: g.id,
     groupId: g.groupId,
@@ -55,7 +56,7 @@ export async function listGroups(db: Db): Promise<ConsumerGroupView[]> {
     createdAt: g.createdAt,
     backlog: backlog.get(g.groupId) ?? 0,
     consumeRate: engine?.rates.get(g.groupId) ?? 0,
-    consumers: engine?.connections(g.groupId) ?? [],
+    consumers: connections.filter((c) => c.groupId === g.groupId),
     productKeys: subs.filter((s) => s.groupIds.includes(g.groupId)).map((s) => s.productKey),
   }))
 }
