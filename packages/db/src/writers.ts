@@ -21,8 +21,8 @@ export interface BatchWriterOptions {
   onError?: (err: Error, rows: number) => void
   /** rows PostgreSQL rejects for their content (SQLSTATE classes 22, 23): they can never be written */
   onRejected?: (err: Error, rows: unknown[]) => void
-  /** after each successful INSERT (e.g. to wake live tails) */
-  onWritten?: (rows: number) => void
+  /** after each successful INSERT (e.g. to wake live tails), with the rows it stored */
+  onWritten?: (count: number, rows: unknown[]) => void
   /**
    * How a batch is sent: 'insert' (`INSERT … SELECT * FROM unnest(…)`, the default) or 'copy' (`COPY … FROM STDIN`,
    * text format; cheaper per row for wide batches). 'copy' needs every column to be a scalar (`<type>[]` in `type`);
@@ -169,7 +169,10 @@ export class BatchWriter<R extends { ts: Date }> {
     }
     this.written += batch.length
     for (const e of batch) e.done?.()
-    this.opts.onWritten?.(batch.length)
+    this.opts.onWritten?.(
+      batch.length,
+      batch.map((e) => e.row),
+    )
   }
 
   private async insert(rows: R[]): Promise<void> {

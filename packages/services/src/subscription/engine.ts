@@ -240,8 +240,10 @@ export class SubscriptionEngine {
       concurrency: 2,
       onError: (e) => opts.log.error({ err: e }, 'subscription enqueue failed; retrying'),
       onRejected: (e, rows) => opts.log.error({ err: e, rows: rows.length }, 'subscription rows rejected'),
-      onWritten: () => {
-        for (const g of this.consumers.keys()) this.pump(g)
+      // the groups of the stored rows that have consumers here look for them
+      onWritten: (_n, rows) => {
+        const groups = new Set((rows as QueuedMessage[]).map((r) => r.groupId))
+        for (const g of groups) if (this.consumers.has(g)) this.pump(g)
       },
     })
     this.runLog = createRunLogWriter(opts.db, {
