@@ -374,19 +374,36 @@ describe.skipIf(!!skip)('device-initiated remote login', () => {
       expect(days).toBeCloseTo(7, 3)
       expect(first.data.expire_time).toBe(row1!.expiresAt.getTime())
 
-      // the daily renewal (called directly here): a new tunnel replaces the old one, which is closed
+      // an operator is logged in over that channel when the daily renewal comes
+      const before = await terminal({ ...own, credentials: creds() })
+      expect(before.settled.state).toBe('ready')
+      before.type('echo before-$((2*3))\n')
+      await before.waitFor('before-6')
+
+      // the daily renewal (called directly here): a new tunnel replaces the old one, which stays open for the live
+      // session and closes when it ends
       ag.requestRemoteLogin()
       const second = await eventually(async () => replies[1])
       const secondId = second.data.tunnel_id!
       expect(second.code).toBe(200)
       expect(secondId).not.toBe(firstId)
       await eventually(async () => relay.deviceConnected(secondId))
-      await eventually(async () => !relay.deviceConnected(firstId))
-      expect((await node.db.prisma.tunnel.findUnique({ where: { tunnelId: firstId } }))?.status).toBe('CLOSED')
       expect(events).toContainEqual(
         expect.objectContaining({ type: 'remote-login', tunnelId: secondId, replaced: firstId }),
       )
-      expect(ag.connectedTunnels()).toEqual([secondId])
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await node.db.prisma.tunnel.findUnique({ where: { tunnelId: firstId } }))?.status).toBe('OPEN')
+      before.type('echo during-$((4*4))\n')
+      await before.waitFor('during-16')
+      before.ws.close()
+      await before.closed
+      await eventually(async () => !relay.deviceConnected(firstId))
+      const replacedRow = await eventually(async () => {
+        const r = await node.db.prisma.tunnel.findUnique({ where: { tunnelId: firstId } })
+        return r?.status === 'CLOSED' ? r : null
+      })
+      expect(replacedRow.closeReason).toBe('replaced')
+      await eventually(async () => ag.connectedTunnels().join() === secondId)
 
       // the business MQTT connection goes away; the agent's tunnel stays and carries remote login
       dev.client.end(true)

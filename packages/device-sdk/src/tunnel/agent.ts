@@ -234,9 +234,10 @@ export class TunnelAgent extends EventEmitter {
       return this.failRequest(r.code, r.message ?? 'the platform refused the request')
     const previous = this.remoteLoginTunnel
     this.remoteLoginTunnel = tunnelId
-    // the platform closes the replaced tunnel itself; closing our end too covers a lost close notification
+    // the platform closes the replaced tunnel itself once its SSH sessions ended; our end does the same (covering a
+    // lost close notification) — a renewal never cuts a session
     const replaced = previous && previous !== tunnelId ? previous : null
-    if (replaced) void this.tunnels.get(replaced)?.stop()
+    if (replaced) this.tunnels.get(replaced)?.retire()
     this.emit('event', {
       type: 'remote-login',
       tunnelId,
@@ -290,6 +291,8 @@ interface LocalSession {
 class AgentTunnel {
   stopped = false
   connected = false
+  /** replaced by a newer channel: stops once its last session ends */
+  private retiring = false
   private ws: WebSocket | null = null
   private readonly sessions = new Map<string, LocalSession>()
   private delay: number
@@ -427,7 +430,7 @@ class AgentTunnel {
         const st = decodeTunnelStatus(r.value.payload)
         const s = this.sessions.get(id)
         if (s && st.ok && st.value.code === TunnelResponseCode.UNKNOWN_SESSION) {
-          this.sessions.delete(id)
+          this.dropped(id)
           s.socket.destroy()
         }
         return
@@ -435,7 +438,7 @@ class AgentTunnel {
       case TunnelFrameType.SESSION_RELEASE: {
         const s = this.sessions.get(id)
         if (!s) return
-        this.sessions.delete(id)
+        this.dropped(id)
         const st = decodeTunnelStatus(r.value.payload)
         this.emit({
           type: 'released',
@@ -494,7 +497,7 @@ class AgentTunnel {
       socket.on('close', () => {
         // the local service closed: the device ends the session (code 1)
         if (this.sessions.get(id) !== s) return
-        this.sessions.delete(id)
+        this.dropped(id)
         this.blocked.delete(socket)
         if (this.blocked.size === 0) this.ws?.resume()
         this.send(
@@ -541,6 +544,20 @@ class AgentTunnel {
       s.socket.destroy()
     }
     this.blocked.clear()
+  }
+
+  /** Stops now when it carries no session, else once its last one ends. */
+  retire() {
+    this.retiring = true
+    if (this.sessions.size === 0) void this.stop()
+  }
+
+  private dropped(id: string) {
+    this.sessions.delete(id)
+    if (this.retiring && this.sessions.size === 0)
+      queueMicrotask(() => {
+        if (!this.stopped && this.sessions.size === 0) void this.stop()
+      })
   }
 
   async stop(): Promise<void> {

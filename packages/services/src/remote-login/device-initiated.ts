@@ -8,8 +8,13 @@ import type { Db } from '@iotops/db'
 import type { Logger } from 'pino'
 import type { Actor } from '../context'
 import type { DeviceHub } from '../hub/hub'
-import { closeTunnels, createTunnel, TunnelLimitReached } from '../tunnel/service'
-import { REMOTE_LOGIN_PURPOSE, REMOTE_LOGIN_TUNNEL_OPEN_MS, recordRemoteLogin } from './service'
+import { closeReplacedTunnels, createTunnel, TunnelLimitReached } from '../tunnel/service'
+import {
+  closeRemoteLoginTunnels,
+  REMOTE_LOGIN_PURPOSE,
+  REMOTE_LOGIN_TUNNEL_OPEN_MS,
+  recordRemoteLogin,
+} from './service'
 
 const REQUEST = /^\/sys\/([^/]+)\/([^/]+)\/secure_tunnel\/proxy\/request$/
 
@@ -58,20 +63,7 @@ async function answer(db: Db, hub: DeviceHub, m: Accepted) {
   const device = await db.prisma.device.findUnique({ where: { productKey_deviceName: ref } })
   if (!device) return
   // a renewal replaces the device's earlier remote-login tunnels: the new one is opened first (so a failure leaves
-  // the device its working channel), then the old ones are closed (their tokens stop working)
-  const old = await db.prisma.tunnel.findMany({
-    where: { deviceId: device.id, status: 'OPEN', purpose: REMOTE_LOGIN_PURPOSE },
-  })
-  const closeOld = () =>
-    old.length
-      ? closeTunnels(
-          db,
-          hub,
-          actor,
-          old.map((t) => t.tunnelId),
-          'user',
-        ).catch(() => undefined)
-      : undefined
+  // the device its working channel); then the old ones close — at once, or when their live SSH sessions end
   const input = {
     ...ref,
     description: 'remote login (device)',
@@ -80,13 +72,14 @@ async function answer(db: Db, hub: DeviceHub, m: Accepted) {
   }
   try {
     const t = await createTunnel(db, hub, actor, input).catch(async (e) => {
-      // at the per-device tunnel limit: make room with the old remote-login tunnels, then try once more
-      if (!old.length || !(e instanceof TunnelLimitReached)) throw e
-      await closeOld()
-      old.length = 0
+      if (!(e instanceof TunnelLimitReached)) throw e
+      // at the per-device tunnel limit: make room with the old remote-login tunnels (ending their sessions), then
+      // try once more
+      const closed = await closeRemoteLoginTunnels(db, hub, actor, device.id, 'replaced').catch(() => [])
+      if (!closed.length) throw e
       return createTunnel(db, hub, actor, input)
     })
-    await closeOld()
+    await closeReplacedTunnels(db, hub, actor, { deviceId: device.id }).catch(() => undefined)
     await recordRemoteLogin(hub, ref, 'OpenConsoleSsh', 200, { caller: actor.name, TunnelId: t.tunnelId })
     await reply(200, {
       tunnel_id: t.tunnelId,

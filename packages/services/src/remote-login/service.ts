@@ -14,7 +14,7 @@ import { AppError, notFound } from '../errors'
 import type { DeviceHub } from '../hub/hub'
 import { type PageOf, skipTake } from '../paging'
 import { tunnelRelayOf } from '../tunnel/relay'
-import { closeTunnels, createTunnel, recordTunnel } from '../tunnel/service'
+import { type CloseReason, closeTunnels, createTunnel, recordTunnel } from '../tunnel/service'
 import type { SshEndReason, TListSshSessionsInput, TRemoteLoginRef, TShareLoginInput } from './schema'
 
 /** The tunnel service type remote login asks the device's agent for (mapped to its sshd, 127.0.0.1:22 by default). */
@@ -157,14 +157,7 @@ export async function openRemoteLogin(
       ),
     )
   // remote-login tunnels whose agent never came (or went away) are replaced
-  if (existing.length)
-    await closeTunnels(
-      db,
-      hub,
-      actor,
-      existing.map((t) => t.tunnelId),
-      'user',
-    ).catch(() => undefined)
+  if (existing.length) await closeRemoteLoginTunnels(db, hub, actor, device.id, 'replaced').catch(() => undefined)
   let tunnelId: string
   try {
     tunnelId = (
@@ -207,18 +200,7 @@ export async function closeRemoteLogin(
   const device = await requireDevice(db, ref)
   const sessionsEnded =
     liveByHub.get(hub)?.end({ deviceId: device.id }, 'closed', `remote login was closed by ${actor.name}`) ?? 0
-  const open = await db.prisma.tunnel.findMany({
-    where: { deviceId: device.id, status: 'OPEN', purpose: REMOTE_LOGIN_PURPOSE },
-  })
-  const { closed } = open.length
-    ? await closeTunnels(
-        db,
-        hub,
-        actor,
-        open.map((t) => t.tunnelId),
-        'user',
-      )
-    : { closed: [] as string[] }
+  const closed = await closeRemoteLoginTunnels(db, hub, actor, device.id, 'user')
   await db.prisma.$transaction((tx) =>
     audit(
       tx,
@@ -232,6 +214,26 @@ export async function closeRemoteLogin(
   )
   await recordRemoteLogin(hub, device, 'CloseConsoleSsh', 200, { caller: actor.name, SessionsEnded: sessionsEnded })
   return { sessionsEnded, tunnelsClosed: closed.length }
+}
+
+/** Closes a device's open remote-login tunnels (sessions on them end); returns the closed tunnel ids. */
+export async function closeRemoteLoginTunnels(
+  db: Db,
+  hub: DeviceHub,
+  actor: Actor,
+  deviceId: string,
+  reason: CloseReason,
+): Promise<string[]> {
+  const open = await db.prisma.tunnel.findMany({ where: { deviceId, status: 'OPEN', purpose: REMOTE_LOGIN_PURPOSE } })
+  if (!open.length) return []
+  const { closed } = await closeTunnels(
+    db,
+    hub,
+    actor,
+    open.map((t) => t.tunnelId),
+    reason,
+  )
+  return closed
 }
 
 /** Ends one running session (its owner, or an admin). */

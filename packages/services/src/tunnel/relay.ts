@@ -29,6 +29,7 @@ import { SYSTEM_ACTOR } from '../context'
 import { AppError } from '../errors'
 import type { DeviceHub } from '../hub/hub'
 import {
+  closeReplacedTunnels,
   recordTunnel,
   registerRelay,
   sweepTunnels,
@@ -602,6 +603,10 @@ export class TunnelRelay {
           where: { tunnelId: t.id, sessionId: s.id },
           data: { releasedAt: new Date(), releaseCode: code, bytesUp: BigInt(s.up), bytesDown: BigInt(s.down) },
         }),
+      )
+      // a replaced tunnel (a renewed remote-login channel) kept for this session closes once its last one ends
+      .then(() =>
+        t.sessions.size === 0 ? closeReplacedTunnels(this.o.db, this.o.hub, SYSTEM_ACTOR, { id: t.id }) : null,
       )
       .catch(() => undefined)
     void recordTunnel(this.o.hub, t, 'SessionRelease', 200, {

@@ -215,6 +215,42 @@ async function requireTunnels(db: Db, tunnelIds: string[]) {
   return rows
 }
 
+/** Why a tunnel closed: a user, the API, its open time, or a newer tunnel of the device for the same purpose. */
+export type CloseReason = 'user' | 'api' | 'expired' | 'replaced'
+
+/**
+ * Tunnels replaced by a newer open tunnel of the same device and purpose (a device's renewed remote-login channel;
+ * user tunnels are never replaced) close once they carry no session — an SSH session open at the renewal keeps
+ * its tunnel until it ends — and a day after they were replaced at the latest. `where`: one device's, or one
+ * tunnel (its row id); none: every device's (the minute sweep).
+ */
+export async function closeReplacedTunnels(
+  db: Db,
+  hub: DeviceHub,
+  actor: Actor,
+  where: { deviceId?: string; id?: string } = {},
+) {
+  const { rows } = await db.pool.query<{ id: string; tunnel_id: string; product_key: string; device_name: string }>(
+    `SELECT t.id, t.tunnel_id, t.product_key, t.device_name FROM tunnel t
+     WHERE t.status = 'OPEN' AND t.purpose <> 'user'
+       AND ($1::uuid IS NULL OR t.device_id = $1) AND ($2::uuid IS NULL OR t.id = $2)
+       AND EXISTS (
+         SELECT 1 FROM tunnel n
+         WHERE n.device_id = t.device_id AND n.purpose = t.purpose AND n.status = 'OPEN' AND n.created_at > t.created_at
+           AND (n.created_at < now() - interval '1 day'
+                OR NOT EXISTS (SELECT 1 FROM tunnel_session s WHERE s.tunnel_id = t.id AND s.released_at IS NULL)))
+     LIMIT 500`,
+    [where.deviceId ?? null, where.id ?? null],
+  )
+  const replaced = rows.map((r) => ({
+    id: r.id,
+    tunnelId: r.tunnel_id,
+    productKey: r.product_key,
+    deviceName: r.device_name,
+  }))
+  return closeRows(db, hub, actor, replaced, 'replaced')
+}
+
 /**
  * Closes open tunnels (ref: only open tunnels can be closed; closed ones never reopen). Sessions are released,
  * both sides disconnected, and the device told on the notify topic (`operation: close`).
@@ -224,7 +260,7 @@ export async function closeTunnels(
   hub: DeviceHub,
   actor: Actor,
   tunnelIds: string[],
-  reason: 'user' | 'api' | 'expired' = 'user',
+  reason: CloseReason = 'user',
 ): Promise<{ closed: string[] }> {
   const rows = await requireTunnels(db, tunnelIds)
   const notOpen = rows.filter((r) => r.status !== 'OPEN')
@@ -241,7 +277,7 @@ async function closeRows(
   hub: DeviceHub,
   actor: Actor,
   rows: { id: string; tunnelId: string; productKey: string; deviceName: string }[],
-  reason: 'user' | 'api' | 'expired',
+  reason: CloseReason,
 ) {
   const closed: string[] = []
   for (const r of rows) {
@@ -290,13 +326,17 @@ export async function deleteTunnels(
   return { deleted: rows.map((r) => r.tunnelId) }
 }
 
-/** Forces tunnels past their open time (24 h; remote login 7 days) closed and deletes those created 30 days ago (called every minute). */
+/**
+ * Forces tunnels past their open time (24 h; remote login 7 days) closed, and replaced ones (`closeReplacedTunnels`),
+ * and deletes those created 30 days ago (called every minute).
+ */
 export async function sweepTunnels(db: Db, hub: DeviceHub, actor: Actor, now = new Date()) {
   const expired = await db.prisma.tunnel.findMany({
     where: { status: 'OPEN', expiresAt: { lte: now } },
     take: 500,
   })
   const { closed } = await closeRows(db, hub, actor, expired, 'expired')
+  const replaced = await closeReplacedTunnels(db, hub, actor)
   const stale = await db.prisma.tunnel.findMany({ where: { deleteAt: { lte: now } }, take: 500 })
   if (stale.length) {
     // a tunnel past its retention is closed first (if it somehow still is open), then deleted
@@ -310,7 +350,7 @@ export async function sweepTunnels(db: Db, hub: DeviceHub, actor: Actor, now = n
     await db.prisma.tunnel.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } })
     for (const r of stale) await recordTunnel(hub, r, 'DeleteTunnel', 200, { TunnelId: r.tunnelId, caller: 'system' })
   }
-  return { closed: closed.length, deleted: stale.length }
+  return { closed: closed.length + replaced.closed.length, deleted: stale.length }
 }
 
 export interface TunnelView {

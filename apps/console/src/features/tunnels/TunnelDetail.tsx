@@ -147,7 +147,10 @@ export function TunnelDetail({ tunnelId }: { tunnelId: string }) {
                       {d.closedAt ? <TimeText value={d.closedAt} /> : '-'}
                     </Descriptions.Item>
                     <Descriptions.Item label={t('tunnel.detail.closeReason')}>
-                      {d.closeReason === 'user' || d.closeReason === 'api' || d.closeReason === 'expired'
+                      {d.closeReason === 'user' ||
+                      d.closeReason === 'api' ||
+                      d.closeReason === 'expired' ||
+                      d.closeReason === 'replaced'
                         ? t(`tunnel.detail.reasons.${d.closeReason}`)
                         : (d.closeReason ?? '-')}
                     </Descriptions.Item>
