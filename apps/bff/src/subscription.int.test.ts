@@ -1,4 +1,5 @@
 import { Device, SubscriptionConsumer, SubscriptionError, type SubscriptionMessage } from '@iotops/device-sdk'
+import { decodeSeries } from '@iotops/services/schemas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode } from './testing'
@@ -191,6 +192,19 @@ describe('server-side subscription', () => {
       ).rows[0]?.value
     expect(await point(g.groupId)).toBe(8)
     expect(await point('*')).toBeGreaterThanOrEqual(8)
+    // a board card can show this one group (an unknown group is refused)
+    const [card] = (
+      await call<{ id: string; metric: string }[]>('monitor.addBasic', { metrics: ['AMQP_Msg_Accumulate'] })
+    ).filter((c) => c.metric === 'AMQP_Msg_Accumulate')
+    const refused = await s.call('monitor.updateCard', { id: card!.id, productKey: 'CG_none' }, 'mutation')
+    expect(refused.error?.message).toBe('the consumer group CG_none does not exist')
+    await call('monitor.updateCard', { id: card!.id, productKey: g.groupId, granularity: 1 })
+    const [shown] = await call<{ chart: string; series: { points: string }[] }[]>(
+      'monitor.data',
+      { range: { from: new Date(Date.now() - 600_000), to: new Date(Date.now() + 120_000) }, ids: [card!.id] },
+      'query',
+    )
+    expect(Math.max(...decodeSeries(shown!.series[0]!.points).map((p) => p.value))).toBe(8)
 
     // a threshold alarm on this group's backlog (a rule naming an unknown group is refused)
     const contact = await call<{ id: string }>('notify.contacts.create', { name: 'sub_ops', email: 'sub@example.com' })

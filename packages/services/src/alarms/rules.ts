@@ -2,7 +2,8 @@ import type { Db } from '@iotops/db'
 import { audit } from '../audit'
 import type { Actor } from '../context'
 import { badRequest, conflict, notFound } from '../errors'
-import { metricDef, WATERMARK_METRICS } from '../metrics/codes'
+import { WATERMARK_METRICS } from '../metrics/codes'
+import { requireSeriesKey } from '../metrics/query'
 import type { PageOf } from '../paging'
 import type { TAlarmHistoryQuery, TAlarmRuleInput, TAlarmRuleList, TWatermarkInput } from './schema'
 
@@ -79,14 +80,7 @@ async function check(db: Db, input: TAlarmRuleInput, id?: string) {
   if (same && same.id !== id) throw conflict(`an alarm rule named ${input.name} already exists`)
   const groups = await db.prisma.contactGroup.count({ where: { id: { in: input.contactGroupIds } } })
   if (groups !== new Set(input.contactGroupIds).size) throw badRequest('a chosen contact group does not exist any more')
-  if (input.kind === 'threshold' && input.productKey) {
-    const def = metricDef(input.metric)
-    if (def?.chart === 'area' && def.dimension === 'consumerGroup') {
-      if (!(await db.prisma.consumerGroup.findUnique({ where: { groupId: input.productKey } })))
-        throw notFound(`the consumer group ${input.productKey}`)
-    } else if (!(await db.prisma.product.findUnique({ where: { productKey: input.productKey } })))
-      throw notFound(`the product ${input.productKey}`)
-  }
+  if (input.kind === 'threshold' && input.productKey) await requireSeriesKey(db, input.metric, input.productKey)
   if (input.kind === 'log' && !(await db.prisma.savedLogQuery.findUnique({ where: { id: input.queryId } })))
     throw notFound('the saved query (it may have been deleted)')
 }

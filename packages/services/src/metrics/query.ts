@@ -1,10 +1,23 @@
 import type { Db } from '@iotops/db'
+import { notFound } from '../errors'
 import { type Aggregation, ALL_PRODUCTS, metricDef } from './codes'
 import type { Point } from './series'
 
 export type { Aggregation } from './codes'
 
 export type { Point } from './series'
+
+/**
+ * Checks that `key` names a series of the metric (an alarm rule's or a board card's `productKey`): a consumer group
+ * for consumer-group metrics, else a product. NOT_FOUND otherwise.
+ */
+export async function requireSeriesKey(db: Db, metric: string, key: string) {
+  const def = metricDef(metric)
+  if (def?.chart === 'area' && def.dimension === 'consumerGroup') {
+    if (!(await db.prisma.consumerGroup.findUnique({ where: { groupId: key } })))
+      throw notFound(`the consumer group ${key}`)
+  } else if (!(await db.prisma.product.findUnique({ where: { productKey: key } }))) throw notFound(`the product ${key}`)
+}
 
 export interface Window {
   from: Date

@@ -11,6 +11,7 @@ import {
   propertySeries,
   type RankItem,
   ranking,
+  requireSeriesKey,
 } from '../metrics/query'
 import type { TBoardData, TPropertyCardInput, TSavePanel, TUpdateCard } from './schema'
 
@@ -150,10 +151,7 @@ export async function updateCard(db: Db, actor: Actor, userId: string, input: TU
       granularity: p.granularity,
     }
   } else {
-    if (input.productKey) {
-      if (!(await db.prisma.product.findUnique({ where: { productKey: input.productKey } })))
-        throw notFound(`the product ${input.productKey}`)
-    }
+    if (input.productKey) await requireSeriesKey(db, c.metric, input.productKey)
     const def = metricDef(c.metric)
     if (input.threshold != null && def?.chart !== 'area') throw badRequest('only area charts have a threshold line')
     data = {

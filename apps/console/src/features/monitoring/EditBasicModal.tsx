@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { App, Flex, Form, Input, InputNumber, Radio, Select, Typography } from 'antd'
 import { FormModal } from '@/components/FormModal'
 import { ProductSelect } from '@/features/products/ProductSelect'
+import { ConsumerGroupSelect } from '@/features/subscription/ConsumerGroupSelect'
 import { useT } from '@/i18n/I18nProvider'
 import { useTRPC } from '@/trpc/react'
 import { basicAggregation, type CardView, type MetricInfo, useMetricText } from './labels'
@@ -18,7 +19,7 @@ interface BasicForm {
 
 /**
  * Edits a basic card (reference "编辑基础指标"): the name and aggregation are fixed; the dimension (all products or
- * one), the granularity and, on area charts, a threshold line can change.
+ * one; all consumer groups or one), the granularity and, on area charts, a threshold line can change.
  */
 export function EditBasicModal({
   card,
@@ -45,7 +46,7 @@ export function EditBasicModal({
   )
   const area = card?.chart === 'area'
   const instance = !!info?.instance
-  // consumer group metrics: the board shows their total; alarm rules can watch one group
+  // consumer group metrics: a card shows their total or one group's series
   const groups = info?.dimension === 'consumerGroup'
 
   return (
@@ -70,7 +71,7 @@ export function EditBasicModal({
         if (!card) return
         update.mutate({
           id: card.id,
-          ...(instance || groups ? {} : { productKey: v.dimension === 'one' ? (v.productKey ?? null) : null }),
+          ...(instance ? {} : { productKey: v.dimension === 'one' ? (v.productKey ?? null) : null }),
           ...(area ? { granularity: v.granularity } : {}),
           ...(area ? { threshold: v.thresholdMode === 'custom' ? (v.threshold ?? null) : null } : {}),
         })
@@ -84,14 +85,12 @@ export function EditBasicModal({
           <Form.Item label={t('monitoring.editBasic.aggregation')}>
             <Input value={t(`monitoring.agg.${basicAggregation(card.unit)}`)} disabled />
           </Form.Item>
-          {instance || groups ? (
+          {instance ? (
             <Form.Item label={t('monitoring.editBasic.dimension')}>
-              <Typography.Text type="secondary">
-                {t(groups ? 'monitoring.editBasic.groupsTotal' : 'monitoring.editBasic.instanceOnly')}
-              </Typography.Text>
+              <Typography.Text type="secondary">{t('monitoring.editBasic.instanceOnly')}</Typography.Text>
             </Form.Item>
           ) : (
-            <DimensionField />
+            <DimensionField groups={groups} />
           )}
           {area ? (
             <>
@@ -113,7 +112,8 @@ export function EditBasicModal({
   )
 }
 
-function DimensionField() {
+/** All products or one; for a consumer-group metric, all groups or one. */
+function DimensionField({ groups }: { groups: boolean }) {
   const t = useT()
   const form = Form.useFormInstance<BasicForm>()
   const dimension = Form.useWatch('dimension', form)
@@ -124,12 +124,23 @@ function DimensionField() {
           <Radio.Group
             optionType="button"
             options={[
-              { value: 'all', label: t('monitoring.editBasic.allProducts') },
-              { value: 'one', label: t('monitoring.editBasic.oneProduct') },
+              {
+                value: 'all',
+                label: t(groups ? 'monitoring.editBasic.allGroups' : 'monitoring.editBasic.allProducts'),
+              },
+              { value: 'one', label: t(groups ? 'monitoring.editBasic.oneGroup' : 'monitoring.editBasic.oneProduct') },
             ]}
           />
         </Form.Item>
-        {dimension === 'one' ? (
+        {dimension === 'one' && groups ? (
+          <Form.Item
+            name="productKey"
+            noStyle
+            rules={[{ required: true, message: t('monitoring.editBasic.groupRequired') }]}
+          >
+            <ConsumerGroupSelect placeholder={t('monitoring.editBasic.groupRequired')} style={{ width: 240 }} />
+          </Form.Item>
+        ) : dimension === 'one' ? (
           <Form.Item
             name="productKey"
             noStyle

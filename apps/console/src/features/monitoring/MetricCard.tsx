@@ -3,6 +3,7 @@
 import { DeleteOutlined, EditOutlined, ExpandOutlined, InfoCircleOutlined, MoreOutlined } from '@ant-design/icons'
 import { Button, Card, Dropdown, Empty, Flex, Skeleton, Tag, Tooltip, Typography } from 'antd'
 import type { ReactNode } from 'react'
+import { useConsumerGroupNames } from '@/features/subscription/ConsumerGroupSelect'
 import { useI18n } from '@/i18n/I18nProvider'
 import { basicAggregation, type CardData, type CardView, type MetricInfo, useCardTitle, useMetricText } from './labels'
 import { type ChartSeries, MonitorChart } from './MonitorChart'
@@ -14,9 +15,13 @@ export const CARD_CHART_HEIGHT = 200
 /** Where a card's figures come from: all products, one product, the whole instance; for thing-model cards, the device. */
 export function useDimension() {
   const { t } = useI18n()
+  const groupNames = useConsumerGroupNames()
   return (card: CardView, info: MetricInfo | undefined, productNames: Map<string, string>) => {
     if (info?.instance) return t('monitoring.card.instance')
-    if (info?.dimension === 'consumerGroup') return t('monitoring.card.allConsumerGroups')
+    if (info?.dimension === 'consumerGroup')
+      return card.productKey
+        ? (groupNames.get(card.productKey) ?? card.productKey)
+        : t('monitoring.card.allConsumerGroups')
     const product = card.productKey
       ? (productNames.get(card.productKey) ?? card.productKey)
       : t('monitoring.card.allProducts')
