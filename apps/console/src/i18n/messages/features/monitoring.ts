@@ -348,11 +348,11 @@ export const enUS = {
     },
     AMQP_Msg_Accumulate: {
       name: 'Consumer group backlog',
-      desc: 'Messages waiting (not yet acknowledged) in a consumer group of the server-side subscription; boards show all groups together, alarm rules one group or each.',
+      desc: 'Messages waiting (not yet acknowledged) in a consumer group of the server-side subscription; a board card shows all groups together or one, alarm rules watch one group or each.',
     },
     AMQP_Msg_Consume_rate: {
       name: 'Consumer group consume rate',
-      desc: 'Messages acknowledged per second by the consumers of a consumer group, over the last minute; boards show all groups together.',
+      desc: 'Messages acknowledged per second by the consumers of a consumer group, over the last minute, on every node; a board card shows all groups together or one.',
     },
     OtaUpgradeDeviceCount: { name: 'Devices upgrading today', desc: 'Devices that started an OTA upgrade.' },
     OtaUpgradeSuccessDeviceCount: {
@@ -664,11 +664,11 @@ export const zhCN: Shape = {
     },
     AMQP_Msg_Accumulate: {
       name: '消费组消息堆积数',
-      desc: '服务端订阅的消费组中等待确认的消息数；看板显示全部消费组的合计，告警规则可监控单个或每个消费组。',
+      desc: '服务端订阅的消费组中等待确认的消息数；看板卡片显示全部消费组的合计或单个消费组，告警规则可监控单个或每个消费组。',
     },
     AMQP_Msg_Consume_rate: {
       name: '消费组消息消费速率',
-      desc: '最近一分钟内消费组每秒确认的消息数；看板显示全部消费组的合计。',
+      desc: '最近一分钟内消费组（所有节点）每秒确认的消息数；看板卡片显示全部消费组的合计或单个消费组。',
     },
     OtaUpgradeDeviceCount: { name: '当日升级设备数', desc: '开始OTA升级的设备数。' },
     OtaUpgradeSuccessDeviceCount: { name: '当日升级成功设备数', desc: 'OTA升级成功的设备数。' },
@@ -1008,11 +1008,11 @@ export const jaJP: Shape = {
     },
     AMQP_Msg_Accumulate: {
       name: 'コンシューマーグループの滞留数',
-      desc: 'サーバーサイドサブスクリプションのコンシューマーグループで確認応答を待つメッセージ数。ボードは全グループの合計、アラームルールは 1 つまたは各グループを対象にします。',
+      desc: 'サーバーサイドサブスクリプションのコンシューマーグループで確認応答を待つメッセージ数。ボードのカードは全グループの合計または 1 つのグループ、アラームルールは 1 つまたは各グループを対象にします。',
     },
     AMQP_Msg_Consume_rate: {
       name: 'コンシューマーグループの消費レート',
-      desc: '直近 1 分間にコンシューマーグループのコンシューマーが毎秒確認応答したメッセージ数。ボードは全グループの合計です。',
+      desc: '直近 1 分間にコンシューマーグループのコンシューマー（全ノード）が毎秒確認応答したメッセージ数。ボードのカードは全グループの合計または 1 つのグループです。',
     },
     OtaUpgradeDeviceCount: { name: '当日のアップグレードデバイス数', desc: 'OTAアップグレードを開始したデバイス数。' },
     OtaUpgradeSuccessDeviceCount: {
