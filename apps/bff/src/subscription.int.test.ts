@@ -1,5 +1,7 @@
 import { Device, SubscriptionConsumer, SubscriptionError, type SubscriptionMessage } from '@iotops/device-sdk'
+import { type AcceptedMessage, newTraceId, subscription } from '@iotops/services'
 import { decodeSeries } from '@iotops/services/schemas'
+import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningNode } from './node'
 import { eventually, type HttpSession, seedSensorProduct, signInHttp, startTestNode } from './testing'
@@ -274,6 +276,38 @@ describe('server-side subscription', () => {
     expect(err).toMatchObject({ status: 429, code: 9600 })
     await Promise.all(many.map((c) => c.close()))
     await eventually(async () => (await group(g.groupId)).consumers.length === 0)
+  })
+
+  it('refuses a message with 9324 in its trace when the buffer for the database is full', async () => {
+    const g = await newGroup('app_full', ['property'])
+    // an engine of its own with no room at all (not started: the test hands it the message as the hub would)
+    const full = new subscription.SubscriptionEngine({
+      db: node!.db,
+      hub: node!.hub,
+      log: pino({ level: 'silent' }),
+      bufferLimit: 0,
+    })
+    await full.reload()
+    const traceId = newTraceId()
+    const dn = devs[0]!.deviceName
+    const hand = full as unknown as { onAccepted(m: AcceptedMessage): void }
+    hand.onAccepted({
+      productKey: pk,
+      deviceName: dn,
+      topic: `/sys/${pk}/${dn}/thing/event/property/post`,
+      payload: Buffer.from('{"id":"1","params":{"temperature":1}}'),
+      traceId,
+      messageId: null,
+      at: new Date(),
+    })
+    expect(full.dropped).toBeGreaterThanOrEqual(1)
+    await full.stop()
+    const rows = await node!.db.pool.query<{ code: number; operation: string }>(
+      'SELECT code, operation FROM run_log WHERE trace_id = $1',
+      [traceId],
+    )
+    expect(rows.rows).toContainEqual({ code: 9324, operation: `ServerSubscription/${g.groupId}` })
+    expect(rows.rows.every((r) => r.code === 9324)).toBe(true)
   })
 
   it('a new group token ends the open streams (9602) and only the new token connects', async () => {

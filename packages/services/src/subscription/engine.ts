@@ -86,7 +86,7 @@ export interface SubscriptionEngineOptions {
   db: Db
   hub: DeviceHub
   log: Logger
-  /** rows buffered for insert (past it, messages are counted as dropped and logged) */
+  /** rows buffered for insert (past it, a message is refused: counted, and a 9324 record in its trace) */
   bufferLimit?: number
   reloadMs?: number
   /** how often each group with consumers looks for ready rows (besides the wake-ups after inserts and acks) */
@@ -335,8 +335,28 @@ export class SubscriptionEngine {
     if (this.stopped) return
     if (this.writer.pending >= this.o.bufferLimit) {
       this.dropped++
+      // refused, not lost silently: the message's trace says which group did not get it (9324)
+      this.runLog.push({
+        ts: new Date(),
+        productKey: r.productKey,
+        deviceName: r.deviceName,
+        traceId: r.traceId,
+        messageId: r.messageId,
+        bizType: SUBSCRIPTION_BIZ,
+        operation: subscriptionOperation(r.groupId),
+        code: Codes.FORWARD_RATE_LIMITED,
+        content: logContent({
+          Content: `not queued for the group: ${this.o.bufferLimit} messages are already waiting for the database`,
+          GroupId: r.groupId,
+          MessageType: r.messageType,
+          Topic: r.topic,
+        }),
+      })
       if (this.dropped % 1000 === 1)
-        this.o.log.error({ dropped: this.dropped }, 'subscription buffer full: messages not queued')
+        this.o.log.error(
+          { dropped: this.dropped },
+          'subscription buffer full: messages not queued (9324 in their traces)',
+        )
       return
     }
     this.writer.push(r)
