@@ -6,7 +6,7 @@
 // the rows left behind (dead letters, missing rows).
 //
 //   pnpm --filter @iotops/bench forward -- [--devices 200] [--window 16] [--duration 10] [--webhook-batch 0]
-//                                           [--webhook-concurrency 16] [--rates 7300,14600]
+//                                           [--webhook-concurrency 16] [--rates 7300,14600] [--engine-only]
 //
 // The defaults are the foundation ingest bench's load (200 devices × 16 in flight, plain property posts). The node
 // runs in this process; the load generator (bench/lib/loadgen.ts) and the destinations' far ends (webhook receiver,
@@ -17,7 +17,7 @@
 // Then the forwarding engine on its own: for each of `--rates` (msgs/s; the first is the foundation ingest bench's
 // 7.3k) the bench hands the engine that many accepted property posts per second, as the pipeline does (`accepted`
 // on the hub, every 10 ms), for the same duration — forwarding's throughput and lag without the ingest pipeline
-// competing for the two cores.
+// competing for the two cores. `--engine-only` skips the whole-node runs.
 //
 // Prints the figures and writes bench/results/forward-<date>.json (`--out FILE`, `-` to skip).
 import { fork } from 'node:child_process'
@@ -48,6 +48,7 @@ const { values: argv } = parseArgs({
     'webhook-batch': { type: 'string' },
     'webhook-concurrency': { type: 'string' },
     rates: { type: 'string' },
+    'engine-only': { type: 'boolean' },
     out: { type: 'string' },
     sink: { type: 'boolean' },
   },
@@ -57,6 +58,7 @@ const WINDOW = Number(argv.window ?? 16)
 const DURATION = Number(argv.duration ?? 10)
 const WEBHOOK_BATCH = Number(argv['webhook-batch'] ?? 0)
 const WEBHOOK_CONCURRENCY = argv['webhook-concurrency'] ? Number(argv['webhook-concurrency']) : undefined
+const ENGINE_ONLY = argv['engine-only'] ?? false
 const RATES = (argv.rates ?? '7300,14600')
   .split(',')
   .map(Number)
@@ -301,8 +303,11 @@ async function main() {
     }
 
     console.log(`load: ${DEVICES} devices × ${WINDOW} QoS 1 posts in flight, ${DURATION} s measured; ${loadavg()}`)
-    await run('ingest, no rule (warm-up)')
-    const base = await run('ingest, no rule')
+    let base: Awaited<ReturnType<typeof run>> | null = null
+    if (!ENGINE_ONLY) {
+      await run('ingest, no rule (warm-up)')
+      base = await run('ingest, no rule')
+    }
     const rule = await forward.createRule(node.db, ACTOR, {
       name: 'bench',
       sql: `SELECT items.temperature.value AS temperature, deviceName() AS deviceName, timestamp() AS time FROM "/${p.productKey}/+/thing/event/property/post"`,
@@ -411,10 +416,12 @@ async function main() {
       await sinkDb.query('TRUNCATE readings')
     }
 
-    const t0 = performance.now()
-    const fwd = await run('ingest with 3 destinations')
-    await report(fwd.acked, fwd.window, t0)
-    console.log(`ingest with forwarding / without: ${(fwd.rate / base.rate).toFixed(2)}; ${loadavg()}`)
+    if (base) {
+      const t0 = performance.now()
+      const fwd = await run('ingest with 3 destinations')
+      await report(fwd.acked, fwd.window, t0)
+      console.log(`ingest with forwarding / without: ${(fwd.rate / base.rate).toFixed(2)}; ${loadavg()}`)
+    }
 
     // the engine alone at fixed rates: accepted posts handed over as the pipeline does, every 10 ms
     const sample = list.slice(0, 50)
