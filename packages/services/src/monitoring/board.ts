@@ -227,8 +227,10 @@ export async function boardData(db: Db, userId: string, input: TBoardData): Prom
       }
       const def = metricDef(c.metric)
       if (def?.chart === 'rank') {
-        const items = await ranking(db, { code: c.metric, productKey: c.productKey, day: to })
-        return { id: c.id, chart: 'rank', items, day: to.toISOString().slice(0, 10) }
+        // the day the range ends in, but never a day that has not begun (a range may end a little in the future)
+        const day = new Date(Math.min(to.getTime(), Date.now()))
+        const items = await ranking(db, { code: c.metric, productKey: c.productKey, day })
+        return { id: c.id, chart: 'rank', items, day: day.toISOString().slice(0, 10) }
       }
       const points = await metricSeriesText(db, { metric: c.metric, productKey: c.productKey, from, to, granularity })
       return { id: c.id, chart: 'area', series: [{ aggregation: 'count', points }] }
