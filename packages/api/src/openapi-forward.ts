@@ -1,13 +1,9 @@
 // OpenAPI actions for data forwarding rules (reference: CreateRule, CreateRuleAction, StartRule, StopRule, ListRule,
 // GetRule, UpdateRule, DeleteRule, ListRuleActions, DeleteRuleAction), merged into the action table of openapi.ts.
 import { AppError, forward } from '@iotops/services'
-import { type Action, num, type Params, str } from './openapi-params'
+import { type Action, num, type Params, required, str } from './openapi-params'
 
-const need = (p: Params, k: string) => {
-  const v = str(p, k)?.trim()
-  if (!v) throw new AppError('BAD_REQUEST', `${k} is required`, 9321)
-  return v
-}
+const need = (p: Params, k: string) => required(p, k, 9321)
 /** RuleId / ActionId: the ids our rules and actions have (UUIDs). */
 const id = (p: Params, k: 'RuleId' | 'ActionId') => {
   const v = need(p, k)

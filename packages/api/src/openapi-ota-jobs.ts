@@ -3,14 +3,9 @@
 import { AppError, otaJobs } from '@iotops/services'
 import { ZCreateOtaDynamicJobInput, ZCreateOtaStaticJobInput, ZCreateOtaVerifyJobInput } from '@iotops/services/schemas'
 import type { OpenApiDeps } from './openapi'
-import { type Action, bool, num, type Params } from './openapi-params'
+import { type Action, bool, num, type Params, required } from './openapi-params'
 
 const str = (p: Params, k: string) => (p[k] === undefined || p[k] === null || p[k] === '' ? undefined : String(p[k]))
-const required = (p: Params, k: string) => {
-  const v = str(p, k)
-  if (!v) throw new AppError('BAD_REQUEST', `${k} is required`)
-  return v
-}
 /** A list parameter: a JSON array (or its string), or flattened `K.1`, `K.2`, … */
 function list(p: Params, k: string): unknown[] | undefined {
   const v = p[k]

@@ -1,13 +1,7 @@
 // OpenAPI actions for OTA modules and upgrade packages (ref §8.2.1 相关API), merged into the action table of
 // openapi.ts. Parameter and field names follow the reference's OpenAPI.
 import { AppError, otaDownload, otaFirmware, otaModules, otaUpload } from '@iotops/services'
-import { type Action, bool, num, type Params, str } from './openapi-params'
-
-const required = (p: Params, k: string) => {
-  const v = str(p, k)
-  if (!v) throw new AppError('BAD_REQUEST', `${k} is required`)
-  return v
-}
+import { type Action, bool, num, type Params, required, str } from './openapi-params'
 
 /** ListOTAFirmware / QueryOTAFirmware Status: -1 no verification needed, 0 unverified, 1 verified, 2 verifying, 3 failed */
 const STATUS_OUT = { NO_VERIFY: -1, UNVERIFIED: 0, VERIFIED: 1, VERIFYING: 2, VERIFY_FAILED: 3 } as const

@@ -12,13 +12,8 @@ import {
 } from '@iotops/services/schemas'
 import type { z } from 'zod'
 import type { OpenApiDeps } from './openapi'
-import { type Action, bool, type Params, str } from './openapi-params'
+import { type Action, bool, type Params, required, str } from './openapi-params'
 
-const need = (p: Params, k: string) => {
-  const v = str(p, k)?.trim()
-  if (!v) throw new AppError('BAD_REQUEST', `${k} is required`)
-  return v
-}
 /** An integer parameter in [min, max], or `def` when absent. */
 const int = (p: Params, k: string, min: number, max: number, def: number) => {
   const v = p[k]
@@ -61,8 +56,8 @@ function list(p: Params, k: string): string[] | undefined {
   return flat.length ? flat : undefined
 }
 
-const groupIdOf = (p: Params) => valid(ZGroupRef.shape.groupId, 'GroupId', need(p, 'GroupId'))
-const groupNameOf = (p: Params, k: string) => valid(ZConsumerGroupInput.shape.name, k, need(p, k))
+const groupIdOf = (p: Params) => valid(ZGroupRef.shape.groupId, 'GroupId', required(p, 'GroupId'))
+const groupNameOf = (p: Params, k: string) => valid(ZConsumerGroupInput.shape.name, k, required(p, k))
 
 async function groupOf(d: OpenApiDeps, p: Params) {
   return subscription.getGroup(d.db, groupIdOf(p))
@@ -110,14 +105,14 @@ function messageTypesOf(p: Params): SubscriptionMessageType[] {
 
 /** Type: only AMQP (consumer groups); the reference's MNS queues do not exist here. */
 function typeOf(p: Params) {
-  const t = need(p, 'Type').toUpperCase()
+  const t = required(p, 'Type').toUpperCase()
   if (t === 'MNS') throw new AppError('BAD_REQUEST', 'Type MNS is not supported; use AMQP (consumer groups)')
   if (t !== 'AMQP') throw new AppError('BAD_REQUEST', `Type must be AMQP (got ${str(p, 'Type')})`)
   return t
 }
 
 async function productKeyOf(d: OpenApiDeps, p: Params) {
-  const productKey = need(p, 'ProductKey')
+  const productKey = required(p, 'ProductKey')
   await products.requireProduct(d.db, productKey)
   return productKey
 }
@@ -225,9 +220,8 @@ export const SUBSCRIPTION_ACTIONS: Record<string, Action> = {
     role: 'VIEWER',
     async run(d, _actor, p) {
       const groupId = groupIdOf(p)
-      // the console's figures: backlog of the group, consumers and consume rate on the node that answers
-      const g = (await subscription.listGroups(d.db)).find((x) => x.groupId === groupId)
-      if (!g) throw new AppError('NOT_FOUND', `the consumer group ${groupId} does not exist`)
+      // the console's figures: backlog of the group, consumers and consume rate of every node
+      const g = await subscription.groupView(d.db, groupId)
       // the last minute with acks, from the sampled consume rate (kept as long as unacked messages, 24 h)
       const m = await subscription.groupMetrics(d.db, groupId, 24)
       const last = m.consumeRate.findLast((x) => x.value > 0)

@@ -1,13 +1,9 @@
 // OpenAPI actions for secure tunnels (ref §11.1.1 相关API), merged into the action table of openapi.ts.
 import { AppError, tunnels } from '@iotops/services'
 import { ZCreateTunnelInput, ZListTunnelsInput } from '@iotops/services/schemas'
-import { type Action, num, type Params, str } from './openapi-params'
+import { type Action, num, type Params, required, str } from './openapi-params'
 
-const tunnelId = (p: Params) => {
-  const v = str(p, 'TunnelId')
-  if (!v) throw new AppError('BAD_REQUEST', 'TunnelId is required')
-  return v
-}
+const tunnelId = (p: Params) => required(p, 'TunnelId')
 const ms = (d: Date | null) => (d ? d.getTime() : undefined)
 
 const info = (t: tunnels.TunnelView) => ({

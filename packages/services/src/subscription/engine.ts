@@ -8,7 +8,7 @@ import { lifecycleBody } from '../hub/lifecycle'
 import { newTraceId } from '../ids'
 import { ALL_PRODUCTS, Metric } from '../metrics/codes'
 import { BizType } from '../runlog/biz'
-import { createRunLogWriter, logContent, type RunLogRecord, type RunLogWriter } from '../runlog/writer'
+import { createRunLogWriter, logContent, type RunLogWriter } from '../runlog/writer'
 import { messageTypeOf, SUBSCRIPTION_LIMITS, type SubscriptionLine, type SubscriptionMessageType } from './schema'
 
 /**
@@ -336,22 +336,11 @@ export class SubscriptionEngine {
     if (this.writer.pending >= this.o.bufferLimit) {
       this.dropped++
       // refused, not lost silently: the message's trace says which group did not get it (9324)
-      this.runLog.push({
-        ts: new Date(),
-        productKey: r.productKey,
-        deviceName: r.deviceName,
-        traceId: r.traceId,
-        messageId: r.messageId,
-        bizType: SUBSCRIPTION_BIZ,
-        operation: subscriptionOperation(r.groupId),
-        code: Codes.FORWARD_RATE_LIMITED,
-        content: logContent({
-          Content: `not queued for the group: ${this.o.bufferLimit} messages are already waiting for the database`,
-          GroupId: r.groupId,
-          MessageType: r.messageType,
-          Topic: r.topic,
-        }),
-      })
+      this.logMessage(
+        r,
+        Codes.FORWARD_RATE_LIMITED,
+        `not queued for the group: ${this.o.bufferLimit} messages are already waiting for the database`,
+      )
       if (this.dropped % 1000 === 1)
         this.o.log.error(
           { dropped: this.dropped },
@@ -733,18 +722,40 @@ export class SubscriptionEngine {
   }
 
   private logRow(r: ClaimedRow, code: number, message: string) {
-    const rec: RunLogRecord = {
-      ts: new Date(),
-      productKey: r.product_key,
-      deviceName: r.device_name,
-      traceId: r.trace_id,
-      messageId: r.message_id,
-      bizType: SUBSCRIPTION_BIZ,
-      operation: subscriptionOperation(r.group_id),
+    this.logMessage(
+      {
+        productKey: r.product_key,
+        deviceName: r.device_name,
+        traceId: r.trace_id,
+        messageId: r.message_id,
+        groupId: r.group_id,
+        messageType: r.message_type,
+        topic: r.topic,
+      },
       code,
-      content: logContent({ Content: message, GroupId: r.group_id, MessageType: r.message_type, Topic: r.topic }),
-    }
-    this.runLog.push(rec)
+      message,
+    )
+  }
+
+  /** A record in a message's trace about its delivery to a group. */
+  private logMessage(
+    m: Pick<QueuedMessage, 'productKey' | 'deviceName' | 'traceId' | 'messageId' | 'groupId' | 'topic'> & {
+      messageType: string
+    },
+    code: number,
+    message: string,
+  ) {
+    this.runLog.push({
+      ts: new Date(),
+      productKey: m.productKey,
+      deviceName: m.deviceName,
+      traceId: m.traceId,
+      messageId: m.messageId,
+      bizType: SUBSCRIPTION_BIZ,
+      operation: subscriptionOperation(m.groupId),
+      code,
+      content: logContent({ Content: message, GroupId: m.groupId, MessageType: m.messageType, Topic: m.topic }),
+    })
   }
 
   private logEvent(groupId: string, code: number, what: string, message: string) {

@@ -38,16 +38,28 @@ export interface ConsumerGroupView {
 }
 
 export async function listGroups(db: Db): Promise<ConsumerGroupView[]> {
+  return groupViews(db)
+}
+
+/** One group as the console shows it (backlog, rate, consumers of every node); NOT_FOUND when there is none. */
+export async function groupView(db: Db, groupId: string): Promise<ConsumerGroupView> {
+  const [g] = await groupViews(db, groupId)
+  if (!g) throw notFound(`the consumer group ${groupId}`)
+  return g
+}
+
+async function groupViews(db: Db, only?: string): Promise<ConsumerGroupView[]> {
   const [groups, subs, counts] = await Promise.all([
-    db.prisma.consumerGroup.findMany({ orderBy: { createdAt: 'asc' } }),
+    db.prisma.consumerGroup.findMany({ where: only ? { groupId: only } : {}, orderBy: { createdAt: 'asc' } }),
     db.prisma.serverSubscription.findMany({ select: { productKey: true, groupIds: true } }),
     db.pool.query<{ group_id: string; n: string }>(
-      'SELECT group_id, count(*) AS n FROM subscription_message GROUP BY group_id',
+      'SELECT group_id, count(*) AS n FROM subscription_message WHERE $1::text IS NULL OR group_id = $1 GROUP BY group_id',
+      [only ?? null],
     ),
   ])
   const backlog = new Map(counts.rows.map((r) => [r.group_id, Number(r.n)]))
   const engine = subscriptionEngine()
-  const connections = (await engine?.connections()) ?? []
+  const connections = (await engine?.connections(only)) ?? []
   return groups.map((g) => ({
     id: g.id,
     groupId: g.groupId,
@@ -61,7 +73,6 @@ export async function listGroups(db: Db): Promise<ConsumerGroupView[]> {
   }))
 }
 
-/** Creates a consumer group; the consumer token is in the result once and never again. */
 /** A group's own fields (no backlog counted); NOT_FOUND when there is none. */
 export async function getGroup(db: Db, groupId: string) {
   const g = await db.prisma.consumerGroup.findUnique({ where: { groupId } })
@@ -91,6 +102,7 @@ export function getSubscription(db: Db, productKey: string) {
   return db.prisma.serverSubscription.findUnique({ where: { productKey } })
 }
 
+/** Creates a consumer group; the consumer token is in the result once and never again. */
 export async function createGroup(db: Db, actor: Actor, input: TConsumerGroupInput) {
   const v = ZConsumerGroupInput.parse(input)
   if ((await db.prisma.consumerGroup.count()) >= SUBSCRIPTION_LIMITS.maxGroups)
