@@ -121,4 +121,32 @@ test('[Subscription]: a consumer group made in the console receives lifecycle an
   await dialog.getByRole('button', { name: 'Create' }).click()
   await expect(dialog).toBeHidden()
   await expect(page.getByRole('row').filter({ hasText: rule })).toContainText(groupName)
+
+  // a board card on this group's backlog: the metric editor offers consumer groups, and the card names the group
+  const cards = await trpc<{ id: string; metric: string; productKey: string | null }[]>(
+    page.request,
+    'monitor.addBasic',
+    { metrics: ['AMQP_Msg_Accumulate'] },
+  )
+  const cardId = cards.find((c) => c.metric === 'AMQP_Msg_Accumulate')!.id
+  await page.goto('/monitoring')
+  const card = page.getByRole('region', { name: 'Consumer group backlog', exact: true })
+  await expect(card).toContainText('All consumer groups')
+  await card.getByRole('button', { name: 'Card actions for Consumer group backlog' }).click()
+  await page.getByRole('menuitem', { name: 'Edit metric' }).click()
+  const edit = page.getByRole('dialog', { name: 'Edit metric' })
+  await edit.getByText('One consumer group', { exact: true }).click()
+  await edit.getByRole('button', { name: 'OK' }).click()
+  await expect(edit.getByText('Choose a consumer group.').last()).toBeVisible()
+  await choose(page, edit.getByLabel('Consumer group', { exact: true }), groupName, groupName)
+  await edit.getByRole('button', { name: 'OK' }).click()
+  await expect(edit).toBeHidden()
+  await expect(card).toContainText(groupName)
+  const saved = await trpc<{ id: string; productKey: string | null }[]>(
+    page.request,
+    'monitor.cards',
+    undefined,
+    'query',
+  )
+  expect(saved.find((c) => c.id === cardId)?.productKey).toBe(groupId)
 })

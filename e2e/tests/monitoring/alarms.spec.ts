@@ -151,7 +151,7 @@ test('[Alarms]: a threshold rule made in the console alarms when 2 devices are o
   await expect(dialog).toBeHidden()
   const ruleRow = page.getByRole('row').filter({ hasText: rule })
   await expect(ruleRow).toContainText('count >= 2 for 1 period of 1 min')
-  await expect(ruleRow).toContainText(productKey)
+  await expect(ruleRow).toContainText(productName)
   await expect(ruleRow).toContainText('OnlineDevicesCount_MQTT')
   await expect(ruleRow.getByRole('switch')).toBeChecked()
 

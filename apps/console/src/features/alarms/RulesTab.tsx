@@ -19,9 +19,8 @@ import {
 } from 'antd'
 import { useState } from 'react'
 import { QueryError } from '@/components/QueryError'
-import { useMetricCatalogue, useMetricText } from '@/features/monitoring/labels'
+import { useMetricCatalogue, useMetricText, useSeriesName } from '@/features/monitoring/labels'
 import { type AlarmLevel, LevelTag } from '@/features/notify/ChannelTags'
-import { useConsumerGroupNames } from '@/features/subscription/ConsumerGroupSelect'
 import { useT } from '@/i18n/I18nProvider'
 import { useCanWrite } from '@/lib/auth'
 import { errorMessage } from '@/lib/errors'
@@ -101,7 +100,7 @@ export function RulesTab() {
   const writable = useCanWrite()
   const conditionText = useConditionText()
   const catalogue = useMetricCatalogue()
-  const groupNames = useConsumerGroupNames()
+  const seriesName = useSeriesName()
   const paging = usePaging()
   const [name, setName] = useState('')
   const [kind, setKind] = useState<'threshold' | 'event' | 'log' | undefined>()
@@ -166,14 +165,7 @@ export function RulesTab() {
           ? '-'
           : r.productKey === ''
             ? t('alarm.instance')
-            : r.productKey && catalogue.byCode.get(r.metric)?.dimension === 'consumerGroup'
-              ? (groupNames.get(r.productKey) ?? r.productKey)
-              : (r.productKey ??
-                t(
-                  catalogue.byCode.get(r.metric)?.dimension === 'consumerGroup'
-                    ? 'alarm.allConsumerGroups'
-                    : 'alarm.allProducts',
-                )),
+            : seriesName(catalogue.byCode.get(r.metric), r.productKey),
     },
     {
       title: t('alarm.rules.columns.condition'),

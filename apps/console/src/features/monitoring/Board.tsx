@@ -31,7 +31,6 @@ import {
   type MetricInfo,
   useCardTitle,
   useMetricCatalogue,
-  useProductNames,
 } from './labels'
 import { MetricCard, RankList, useAggregationText, useChartSeries, useDimension } from './MetricCard'
 import { MonitorChart } from './MonitorChart'
@@ -58,7 +57,6 @@ export function Board() {
   const { message, modal } = App.useApp()
   const url = useUrlState()
   const catalogue = useMetricCatalogue()
-  const productNames = useProductNames()
   const cardTitle = useCardTitle()
   const [anchor, setAnchor] = useState(() => Date.now())
   const [auto, setAuto] = useState(false)
@@ -185,12 +183,7 @@ export function Board() {
           ))}
         </Row>
       ) : editing ? (
-        <PanelEditor
-          cards={all}
-          catalogue={catalogue.byCode}
-          productNames={productNames}
-          onDone={() => setEditing(false)}
-        />
+        <PanelEditor cards={all} catalogue={catalogue.byCode} onDone={() => setEditing(false)} />
       ) : visible.length === 0 ? (
         <Card>
           <Empty description={all.length ? t('monitoring.board.allHidden') : t('monitoring.board.empty')} />
@@ -207,7 +200,6 @@ export function Board() {
                   loading={!byId.has(card.id) && (data.isPending || data.isFetching)}
                   span={span}
                   now={anchor}
-                  productNames={productNames}
                   onEdit={() => setEditCard(card)}
                   onFullscreen={() => setFullscreen(card)}
                   onDelete={() => confirmDelete(card)}
@@ -254,7 +246,6 @@ export function Board() {
         data={fullscreen ? byId.get(fullscreen.id) : undefined}
         span={span}
         now={anchor}
-        productNames={productNames}
         catalogue={catalogue.byCode}
         onClose={() => setFullscreen(null)}
       />
@@ -267,7 +258,6 @@ function FullscreenCard({
   data,
   span,
   now,
-  productNames,
   catalogue,
   onClose,
 }: {
@@ -275,7 +265,6 @@ function FullscreenCard({
   data: CardData | undefined
   span: Span
   now: number
-  productNames: Map<string, string>
   catalogue: Map<string, MetricInfo>
   onClose: () => void
 }) {
@@ -301,7 +290,7 @@ function FullscreenCard({
               {title(card)}
             </Typography.Text>
             <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
-              {`${dimension(card, info, productNames)} · ${aggregation(card)}`}
+              {`${dimension(card, info)} · ${aggregation(card)}`}
             </Typography.Text>
           </div>
         ) : null

@@ -138,7 +138,11 @@ function DimensionField({ groups }: { groups: boolean }) {
             noStyle
             rules={[{ required: true, message: t('monitoring.editBasic.groupRequired') }]}
           >
-            <ConsumerGroupSelect placeholder={t('monitoring.editBasic.groupRequired')} style={{ width: 240 }} />
+            <ConsumerGroupSelect
+              ariaLabel={t('monitoring.editBasic.group')}
+              placeholder={t('monitoring.editBasic.groupRequired')}
+              style={{ width: 240 }}
+            />
           </Form.Item>
         ) : dimension === 'one' ? (
           <Form.Item

@@ -3,9 +3,16 @@
 import { DeleteOutlined, EditOutlined, ExpandOutlined, InfoCircleOutlined, MoreOutlined } from '@ant-design/icons'
 import { Button, Card, Dropdown, Empty, Flex, Skeleton, Tag, Tooltip, Typography } from 'antd'
 import type { ReactNode } from 'react'
-import { useConsumerGroupNames } from '@/features/subscription/ConsumerGroupSelect'
 import { useI18n } from '@/i18n/I18nProvider'
-import { basicAggregation, type CardData, type CardView, type MetricInfo, useCardTitle, useMetricText } from './labels'
+import {
+  basicAggregation,
+  type CardData,
+  type CardView,
+  type MetricInfo,
+  useCardTitle,
+  useMetricText,
+  useSeriesName,
+} from './labels'
 import { type ChartSeries, MonitorChart } from './MonitorChart'
 import { fillSeries, formatMetricValue, hasPoints, type Span, type Unit } from './series'
 
@@ -15,18 +22,12 @@ export const CARD_CHART_HEIGHT = 200
 /** Where a card's figures come from: all products, one product, the whole instance; for thing-model cards, the device. */
 export function useDimension() {
   const { t } = useI18n()
-  const groupNames = useConsumerGroupNames()
-  return (card: CardView, info: MetricInfo | undefined, productNames: Map<string, string>) => {
+  const seriesName = useSeriesName()
+  return (card: CardView, info: MetricInfo | undefined) => {
     if (info?.instance) return t('monitoring.card.instance')
-    if (info?.dimension === 'consumerGroup')
-      return card.productKey
-        ? (groupNames.get(card.productKey) ?? card.productKey)
-        : t('monitoring.card.allConsumerGroups')
-    const product = card.productKey
-      ? (productNames.get(card.productKey) ?? card.productKey)
-      : t('monitoring.card.allProducts')
-    if (card.kind !== 'property') return product
-    return `${product} / ${card.deviceName ?? t('monitoring.card.allDevices')}`
+    const series = seriesName(info, card.productKey)
+    if (card.kind !== 'property') return series
+    return `${series} / ${card.deviceName ?? t('monitoring.card.allDevices')}`
   }
 }
 
@@ -93,7 +94,6 @@ interface MetricCardProps {
   loading: boolean
   span: Span
   now: number
-  productNames: Map<string, string>
   onEdit: () => void
   onFullscreen: () => void
   onDelete: () => void
@@ -105,7 +105,7 @@ export function MetricCard(props: MetricCardProps) {
   const { t } = useI18n()
   const title = useCardTitle()(card)
   const desc = useMetricText().desc(card.metric)
-  const dimension = useDimension()(card, info, props.productNames)
+  const dimension = useDimension()(card, info)
   const aggregation = useAggregationText()(card)
   const toSeries = useChartSeries()
   const unit = (card.unit ?? null) as Unit

@@ -34,12 +34,10 @@ interface Item {
 export function PanelEditor({
   cards,
   catalogue,
-  productNames,
   onDone,
 }: {
   cards: readonly CardView[]
   catalogue: Map<string, MetricInfo>
-  productNames: Map<string, string>
   onDone: () => void
 }) {
   const t = useT()
@@ -105,7 +103,6 @@ export function PanelEditor({
                 <Tile
                   item={item}
                   info={catalogue.get(item.card.metric)}
-                  productNames={productNames}
                   onToggle={(shown) =>
                     setItems((prev) => prev.map((i) => (i.card.id === item.card.id ? { ...i, hidden: !shown } : i)))
                   }
@@ -122,17 +119,15 @@ export function PanelEditor({
 function Tile({
   item,
   info,
-  productNames,
   onToggle,
 }: {
   item: Item
   info: MetricInfo | undefined
-  productNames: Map<string, string>
   onToggle: (shown: boolean) => void
 }) {
   const t = useT()
   const title = useCardTitle()(item.card)
-  const dimension = useDimension()(item.card, info, productNames)
+  const dimension = useDimension()(item.card, info)
   const aggregation = useAggregationText()(item.card)
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: item.card.id })
   // the whole tile drags with the pointer; the keyboard drags through the handle only, so keys on the switch toggle it

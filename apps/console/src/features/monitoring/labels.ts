@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useCallback, useMemo } from 'react'
+import { useConsumerGroupNames } from '@/features/subscription/ConsumerGroupSelect'
 import { useT } from '@/i18n/I18nProvider'
 import type { MessageKey } from '@/i18n/translate'
 import { useTRPC } from '@/trpc/react'
@@ -62,6 +63,24 @@ export function useProductNames() {
     staleTime: 60_000,
   })
   return useMemo(() => new Map((q.data?.items ?? []).map((p) => [p.productKey, p.name])), [q.data])
+}
+
+/**
+ * How a metric series key reads (a card's or an alarm rule's `productKey`): the consumer group's name for
+ * consumer-group metrics, else the product's; all groups / all products when there is no key.
+ */
+export function useSeriesName() {
+  const t = useT()
+  const products = useProductNames()
+  const groups = useConsumerGroupNames()
+  return useCallback(
+    (info: MetricInfo | undefined, key: string | null) => {
+      const byGroup = info?.dimension === 'consumerGroup'
+      if (!key) return t(byGroup ? 'monitoring.card.allConsumerGroups' : 'monitoring.card.allProducts')
+      return (byGroup ? groups : products).get(key) ?? key
+    },
+    [t, products, groups],
+  )
 }
 
 /**

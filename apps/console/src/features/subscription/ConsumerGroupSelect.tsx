@@ -12,6 +12,7 @@ export function ConsumerGroupSelect({
   onChange,
   placeholder,
   style,
+  ariaLabel,
 }: {
   /** set by Form.Item, so the field's label points at the control */
   id?: string
@@ -19,12 +20,15 @@ export function ConsumerGroupSelect({
   onChange?: (groupId: string | undefined) => void
   placeholder?: string
   style?: React.CSSProperties
+  /** its accessible name where no form label points at it */
+  ariaLabel?: string
 }) {
   const trpc = useTRPC()
   const groups = useQuery(trpc.subscription.groups.queryOptions())
   return (
     <Select
       id={id}
+      aria-label={ariaLabel}
       showSearch={{ optionFilterProp: 'label' }}
       value={value}
       onChange={(v: string | undefined) => onChange?.(v)}
